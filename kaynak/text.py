@@ -1,0 +1,33 @@
+"""Text helpers every stage needs: Turkish-aware case folding and the evidence-matching normalisation."""
+from __future__ import annotations
+
+import re
+
+_TR_UPPER = str.maketrans({"İ": "i", "I": "ı"})
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"})
+_HYPHEN_GAP = re.compile(r"\s*[-\u2010\u2011\u00ad]\s*")
+
+
+def tr_lower(s: str) -> str:
+    """Lower-case with Turkish rules: 'İ' -> 'i', 'I' -> 'ı' (str.lower() turns 'İ' into 'i' + U+0307)."""
+    return s.translate(_TR_UPPER).lower()
+
+
+def fold_quotes(s: str) -> str:
+    """Typographic quotes and apostrophes to ASCII, so "Türkiye’nin" and "Türkiye'nin" compare equal."""
+    return s.translate(_QUOTES)
+
+
+def match_norm(s: str) -> str:
+    """Layout-blind, content-keeping form used to decide whether a passage holds an evidence quote.
+
+    Same rule as the project's scorer (shared/eval/README.md): quote marks folded, hyphens with the spaces
+    around them removed (a repaired "Özbek-Türk" matches a raw "Özbek- Türk"), whitespace collapsed, casefold.
+    """
+    s = _HYPHEN_GAP.sub("", fold_quotes(s))
+    return " ".join(s.split()).casefold()
+
+
+def contains_quote(passage: str, quote: str) -> bool:
+    q = match_norm(quote)
+    return bool(q) and q in match_norm(passage)

