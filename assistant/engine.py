@@ -1,0 +1,178 @@
+"""The library's front door: one object the CLI and the web app call for everything.
+
+It owns the settings, the embedder (loaded once), the store, and the answerer, and reloads the store when
+another process committed a new generation. It never imports the UI.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.base import Answerer
+from assistant.factory import create_answerer
+from assistant.followup import standalone_query
+from index.embedder import Embedder
+from index.indexer import IngestReport, Indexer
+from index.retriever import QueryError, Retriever, check_langs, clamp_query
+from index.store import DocRecord, Snapshot, Store, StoreError
+from kaynak.config import LLMSettings, Settings, get_settings
+from kaynak.lang import detect_lang
+from kaynak.types import Answer, Chunk, Hit
+
+log = logging.getLogger(__name__)
+
+
+class EmptyIndexError(StoreError):
+    """Nothing is ingested yet."""
+
+
+class Engine:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.embedder = Embedder(self.settings)
+        self.store = Store(self.settings)
+        self.indexer = Indexer(self.settings, self.embedder, self.store)
+        self.retriever = Retriever(self.settings, self.embedder, self.snapshot)
+        self._snap: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._answerers: dict[tuple, Answerer] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def warm_up(self, progress: bool = False) -> None:
+        """Load the model and, on first use, ingest the bundled corpus; later calls are cheap."""
+        self.embedder.warm_up()
+        if not self.store.exists() and self.settings.auto_ingest:
+            log.warning("no index yet: ingesting %s (first start only)", self.settings.corpus)
+            report = self.indexer.ingest([Path(self.settings.corpus)], progress=progress)
+            if not report.ok:
+                raise StoreError("could not ingest the default corpus: " + "; ".join(r for _, r in report.failed))
+        self.snapshot()
+
+    def snapshot(self) -> Snapshot:
+        """The live generation, reloaded when a commit (here or in another process) replaced it."""
+        gen = self.store.current()
+        with self._lock:
+            if self._snap is None or self._snap.generation != gen:
+                if gen is None:
+                    raise EmptyIndexError(
+                        f"nothing is ingested yet in {self.store.root}: run `kaynak ingest [PATH...]` "
+                        "(with no path it ingests the bundled thesis)"
+                    )
+                snap = self.store.load()
+                assert snap is not None
+                self.indexer.check_model(snap.manifest)
+                self._snap = snap
+            return self._snap
+
+    def _ready(self) -> Snapshot:
+        if not self.store.exists() and self.settings.auto_ingest:
+            self.warm_up()
+        return self.snapshot()
+
+    # -- documents ---------------------------------------------------------------------------------
+    def ingest(self, paths: list[Path] | None = None, progress: bool = False, rebuild: bool = False) -> IngestReport:
+        return self.indexer.ingest(paths or [Path(self.settings.corpus)], progress=progress, rebuild=rebuild)
+
+    def remove(self, doc_ids: list[str]) -> IngestReport:
+        return self.indexer.remove(doc_ids)
+
+    def documents(self) -> list[DocRecord]:
+        m = self.store.read_manifest()
+        return sorted(m.docs.values(), key=lambda d: d.doc_id) if m else []
+
+    def chunks(self) -> list[Chunk]:
+        return list(self._ready().chunks)
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        for c in self._ready().chunks:
+            if c.id == chunk_id:
+                return c
+        raise QueryError(f"no chunk with id {chunk_id!r}")
+
+    # -- retrieval ---------------------------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, mode: str | None = None, langs: list[str] | None = None) -> list[Hit]:
+        self._ready()
+        return self.retriever.search(query, k=k, mode=mode, langs=langs)
+
+    def search_many(self, queries: list[str], k: int | None = None, mode: str | None = None, langs: list[str] | None = None) -> list[list[Hit]]:
+        self._ready()
+        return self.retriever.search_many(queries, k=k, mode=mode, langs=langs)
+
+    def lookup(self, text: str, to_langs: list[str] | None = None, k: int = 3, exclude: str | None = None) -> dict[str, list[Hit]]:
+        """Best passages in each target language for `text`, whatever language `text` is in."""
+        self._ready()
+        langs = check_langs(to_langs, self.settings.chunking.languages) or list(self.settings.chunking.languages)
+        out: dict[str, list[Hit]] = {}
+        for lang in langs:
+            # dense only: across languages BM25 matches names and numbers, not meaning
+            hits = self.retriever.search(text, k=k + (exclude is not None), mode="dense", langs=[lang])
+            out[lang] = [h for h in hits if h.chunk.id != exclude][:k]
+        return out
+
+    def lookup_id(self, chunk_id: str, to_langs: list[str] | None = None, k: int = 3) -> tuple[Chunk, dict[str, list[Hit]]]:
+        """Counterparts of a stored chunk in the other languages (a summary paragraph -> its body section)."""
+        chunk = self.chunk(chunk_id)
+        langs = to_langs or [l for l in self.settings.chunking.languages if l != chunk.lang]
+        return chunk, self.lookup(chunk.text, langs, k=k, exclude=chunk.id)
+
+    # -- answers -----------------------------------------------------------------------------------
+    def answerer(self, llm: LLMSettings | None = None) -> Answerer:
+        llm = llm or self.settings.llm
+        key = (llm.base_url, llm.model) if llm.enabled else ("extractive",)
+        if key not in self._answerers:
+            settings = self.settings.model_copy(update={"llm": llm})
+            answerer = create_answerer(settings, self.embedder, lambda ids: self.snapshot().vectors_for(ids))
+            answerer.warm_up()
+            self._answerers[key] = answerer
+        return self._answerers[key]
+
+    def ask(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        mode: str | None = None,
+        k: int | None = None,
+        llm: LLMSettings | None = None,
+    ) -> Answer:
+        final = None
+        for piece in self.ask_stream(question, history, mode, k, llm):
+            if isinstance(piece, Answer):
+                final = piece
+        assert final is not None
+        return final
+
+    def ask_stream(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        mode: str | None = None,
+        k: int | None = None,
+        llm: LLMSettings | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield text as it is produced, then the final Answer (citations resolved and checked)."""
+        t0 = time.perf_counter()
+        limit = self.settings.answer.max_question_chars
+        if isinstance(question, str) and len(question.strip()) > limit:
+            raise QueryError(f"the question is {len(question.strip())} characters long; ask in at most {limit} characters")
+        question = clamp_query(question)
+        self._ready()
+        lang = detect_lang(question, self.settings.chunking.languages)
+        answerer = self.answerer(llm)
+        chat_model = getattr(answerer, "chat_model", None)
+        query = standalone_query(question, history or [], lang, chat_model=chat_model) if history else question
+        t1 = time.perf_counter()
+        depth = max(k or self.settings.answer.passages, 10)
+        hits = self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
+        t2 = time.perf_counter()
+        passages = hits[: k or self.settings.answer.passages]
+        for piece in answerer.stream(question if query == question else query, passages, lang):
+            if isinstance(piece, Answer):
+                timings = {"rewrite": t1 - t0, "retrieve": t2 - t1, **piece.timings, "total": time.perf_counter() - t0}
+                yield replace(piece, query=query, hits=tuple(hits), timings=timings)
+            else:
+                yield piece
+

@@ -1,0 +1,30 @@
+"""Pick the answerer backend from settings (txtai-style factory)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from assistant.base import Answerer
+from assistant.extractive import ExtractiveAnswerer
+from index.embedder import Embedder
+from kaynak.config import Settings
+
+ANSWERERS = ("extractive", "llm")
+
+
+def create_answerer(
+    settings: Settings, embedder: Embedder, stored_vectors: Callable[[list[str]], np.ndarray] | None = None
+) -> Answerer:
+    """The offline extractive answerer, or the LLM answerer (falling back to it) when an endpoint is set."""
+    offline = ExtractiveAnswerer(settings, embedder, stored_vectors)
+    name = settings.answer.answerer
+    if name not in ANSWERERS:
+        raise ValueError(f"unknown answerer {name!r}; valid: {', '.join(ANSWERERS)}")
+    if name == "llm" or settings.llm.enabled:
+        if not settings.llm.enabled:
+            raise ValueError("answerer 'llm' needs llm.base_url and llm.model (or --llm-url and --llm-model)")
+        from assistant.llm import LLMAnswerer  # imports LangChain's OpenAI client only when used
+
+        return LLMAnswerer(settings, fallback=offline)
+    return offline

@@ -1,0 +1,229 @@
+"""Ingest documents into the store incrementally, and remove them.
+
+A document whose bytes and chunker version are unchanged is skipped before parsing; a changed one has
+only its own chunks replaced; vectors are reused by chunk id (a content hash), so only new text is
+embedded. Every failure is reported per file and never touches what is stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.embedder import Embedder
+from index.store import DocRecord, Manifest, Snapshot, Store, StoreError
+from ingest.chunker import CHUNKER_VERSION
+from ingest.pipeline import iter_files, parse_document
+from ingest.readers import IngestError
+from kaynak import __version__
+from kaynak.config import Settings
+from kaynak.types import Chunk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    embedded: int = 0
+    reused: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def lines(self) -> list[str]:
+        out = [f"added {d}" for d in self.added] + [f"updated {d}" for d in self.updated]
+        out += [f"unchanged {d}" for d in self.unchanged] + [f"removed {d}" for d in self.removed]
+        out += [f"FAILED {p}: {why}" for p, why in self.failed]
+        out.append(
+            f"{self.chunks} chunks in the index; embedded {self.embedded}, reused {self.reused} vectors "
+            f"in {self.seconds:.1f} s"
+        )
+        return out
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What the embedder reads for a chunk: its section title, then its text.
+
+    The title names the topic a paragraph often leaves implicit ("Türkiye - Azerbaycan Ekonomik
+    İlişkileri"), which is what cross-language questions match on.
+    """
+    title = chunk.section[-1] if chunk.section else ""
+    return f"{title}\n{chunk.text}" if title else chunk.text
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Indexer:
+    def __init__(self, settings: Settings, embedder: Embedder, store: Store | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store or Store(settings)
+
+    def check_model(self, manifest: Manifest | None) -> None:
+        """Refuse to mix vectors of two models in one index."""
+        if manifest is not None and manifest.model != self.settings.embedder.model:
+            raise StoreError(
+                f"the index at {self.store.root} was built with model {manifest.model!r} (dim {manifest.dim}), "
+                f"but the settings name {self.settings.embedder.model!r}. Rebuild it with "
+                f"`kaynak ingest --rebuild`, or set KAYNAK_EMBEDDER__MODEL={manifest.model}"
+            )
+
+    def ingest(self, paths: list[Path], progress: bool = False, rebuild: bool = False) -> IngestReport:
+        t0 = time.perf_counter()
+        report = IngestReport()
+        with self.store.writer():
+            snap = None if rebuild else self.store.load()
+            if snap is not None:
+                self.check_model(snap.manifest)
+            docs = dict(snap.manifest.docs) if snap else {}
+            keep: dict[str, list[int]] = {}  # doc -> positions in snap kept as they are
+            if snap:
+                for i, c in enumerate(snap.chunks):
+                    keep.setdefault(c.doc_id, []).append(i)
+            new_chunks: dict[str, list[Chunk]] = {}
+            for path in self._expand(paths, report):
+                try:
+                    size_mb = path.stat().st_size / 2**20
+                    if size_mb > self.settings.chunking.max_file_mb:
+                        raise IngestError(path, f"file is {size_mb:.0f} MB, over the {self.settings.chunking.max_file_mb:.0f} MB limit (chunking.max_file_mb)")
+                    sha = file_sha256(path)
+                    doc_id = path.name
+                    old = docs.get(doc_id)
+                    if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION and doc_id in keep:
+                        report.unchanged.append(doc_id)
+                        continue
+                    parsed = parse_document(path, self.settings, progress=progress)
+                    if not parsed.chunks:
+                        raise IngestError(path, "no text could be extracted")
+                except IngestError as e:
+                    report.failed.append((str(path), e.reason))
+                    log.warning("%s", e)
+                    continue
+                except OSError as e:
+                    report.failed.append((str(path), e.strerror or str(e)))
+                    continue
+                (report.updated if doc_id in docs else report.added).append(doc_id)
+                keep.pop(doc_id, None)
+                new_chunks[doc_id] = parsed.chunks
+                docs[doc_id] = DocRecord(
+                    doc_id=doc_id,
+                    path=str(path.resolve()),
+                    sha256=sha,
+                    kind=parsed.kind,
+                    chunker_version=CHUNKER_VERSION,
+                    n_chunks=len(parsed.chunks),
+                    langs=dict(Counter(c.lang for c in parsed.chunks)),
+                    added=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                )
+            # nothing parsed (every file failed or unchanged): commit nothing, so a failed first ingest
+            # leaves no empty index behind and a failed --rebuild does not wipe the stored one
+            if new_chunks:
+                self._commit(snap, keep, new_chunks, docs, report, progress)
+            report.chunks = sum(d.n_chunks for d in docs.values())
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def remove(self, doc_ids: list[str]) -> IngestReport:
+        t0 = time.perf_counter()
+        report = IngestReport()
+        with self.store.writer():
+            snap = self.store.load()
+            if snap is None:
+                raise StoreError("nothing is ingested yet")
+            docs = dict(snap.manifest.docs)
+            for d in doc_ids:
+                if d not in docs:
+                    known = ", ".join(sorted(docs)) or "none"
+                    report.failed.append((d, f"no such document (stored: {known})"))
+                else:
+                    docs.pop(d)
+                    report.removed.append(d)
+            if report.removed:
+                keep: dict[str, list[int]] = {}
+                for i, c in enumerate(snap.chunks):
+                    if c.doc_id in docs:
+                        keep.setdefault(c.doc_id, []).append(i)
+                self._commit(snap, keep, {}, docs, report, progress=False)
+            report.chunks = sum(d.n_chunks for d in docs.values())
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _expand(self, paths: list[Path], report: IngestReport) -> list[Path]:
+        out: list[Path] = []
+        for p in paths:
+            try:
+                out.extend(iter_files([p]))
+            except IngestError as e:
+                report.failed.append((str(p), e.reason))
+            except OSError as e:
+                report.failed.append((str(p), e.strerror or str(e)))
+        return out
+
+    def _commit(
+        self,
+        snap: Snapshot | None,
+        keep: dict[str, list[int]],
+        new_chunks: dict[str, list[Chunk]],
+        docs: dict[str, DocRecord],
+        report: IngestReport,
+        progress: bool,
+    ) -> None:
+        chunks: list[Chunk] = []
+        vectors: list[np.ndarray] = []
+        reuse: dict[str, np.ndarray] = {}
+        if snap is not None:
+            for positions in keep.values():
+                chunks.extend(snap.chunks[i] for i in positions)
+                vectors.extend(np.asarray(snap.vectors[i]) for i in positions)
+            # a changed document often keeps most of its chunks: their vectors are reused by id
+            reuse = {c.id: np.asarray(snap.vectors[i]) for i, c in enumerate(snap.chunks)}
+        report.reused += len(chunks)
+        todo: list[Chunk] = []
+        for doc_chunks in new_chunks.values():
+            for c in doc_chunks:
+                chunks.append(c)
+                if c.id in reuse:
+                    vectors.append(reuse[c.id])
+                    report.reused += 1
+                else:
+                    todo.append(c)
+                    vectors.append(None)  # type: ignore[arg-type]  # filled below
+        if todo or snap is None:
+            self.embedder.warm_up()
+            dim = self.embedder.dim
+        else:
+            dim = snap.manifest.dim
+        if todo:
+            fresh = iter(self.embedder.embed_passages([passage_text(c) for c in todo], progress=progress))
+            vectors = [v if v is not None else next(fresh) for v in vectors]
+            report.embedded = len(todo)
+        matrix = np.vstack(vectors).astype("float32") if vectors else np.zeros((0, dim), "float32")
+        manifest = Manifest(
+            model=self.settings.embedder.model,
+            dim=dim,
+            chunker_version=CHUNKER_VERSION,
+            index_backend="",
+            kaynak_version=__version__,
+            embedder_backend=self.settings.embedder.backend,
+            docs=docs,
+        )
+        self.store.commit(manifest, chunks, matrix)

@@ -1,0 +1,159 @@
+"""Hybrid retrieval: dense (multilingual e5 + FAISS) and lexical (BM25) ranks fused by weighted RRF.
+
+Why the lexical weight is not a constant: BM25 is precise on exact names, numbers and dates, but only
+when the question and the passage share a language. An English question over the Turkish body matches
+little beyond names and numbers, and equal-weight fusion then drags good dense ranks down. So a lexical
+rank counts fully only for passages in the question's language, and a small share otherwise.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+
+from index.embedder import Embedder
+from index.fusion import rrf
+from index.store import Snapshot
+from kaynak.config import Settings
+from kaynak.lang import detect_lang
+from kaynak.text import match_norm
+from kaynak.types import Chunk, Hit
+
+log = logging.getLogger(__name__)
+
+MODES = ("hybrid", "dense", "lexical")
+MAX_QUERY_CHARS = 2000  # longer queries are clamped: e5 reads 512 tokens at most anyway
+MAX_K = 100
+CROSS_LANGUAGE_LEXICAL = 0.2  # share of the lexical weight for passages not in the question's language
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message says why."""
+
+
+def clamp_query(query: str) -> str:
+    """Validate and normalise a query: empty is an error, very long is clamped (documented in README)."""
+    if not isinstance(query, str) or not query.strip():
+        raise QueryError("the query is empty: type a question or some words to look for")
+    q = " ".join(query.split())
+    if len(q) > MAX_QUERY_CHARS:
+        log.warning("query of %d characters clamped to %d", len(q), MAX_QUERY_CHARS)
+        q = q[:MAX_QUERY_CHARS]
+    return q
+
+
+def check_langs(langs: list[str] | None, known: tuple[str, ...]) -> list[str] | None:
+    if not langs:
+        return None
+    bad = [l for l in langs if l not in known]
+    if bad:
+        raise QueryError(f"unknown language code(s) {', '.join(bad)}; valid: {', '.join(known)}")
+    return list(langs)
+
+
+class Retriever:
+    def __init__(self, settings: Settings, embedder: Embedder, snapshot: Callable[[], Snapshot]) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._snapshot = snapshot
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        mode: str | None = None,
+        langs: list[str] | None = None,
+        query_lang: str | None = None,
+    ) -> list[Hit]:
+        return self.search_many([query], k=k, mode=mode, langs=langs, query_langs=[query_lang])[0]
+
+    def search_many(
+        self,
+        queries: list[str],
+        k: int | None = None,
+        mode: str | None = None,
+        langs: list[str] | None = None,
+        query_langs: list[str | None] | None = None,
+    ) -> list[list[Hit]]:
+        """Rank passages for each query; queries are embedded in one batch."""
+        rs = self.settings.retrieval
+        mode = mode or rs.mode
+        if mode not in MODES:
+            raise QueryError(f"unknown mode {mode!r}; valid: {', '.join(MODES)}")
+        k = rs.k if k is None else k
+        if k <= 0:
+            raise QueryError(f"k must be at least 1 (got {k})")
+        langs = check_langs(langs, self.settings.chunking.languages)
+        queries = [clamp_query(q) for q in queries]
+        snap = self._snapshot()
+        n = len(snap.chunks)
+        k = min(k, MAX_K, n)
+        if n == 0:
+            return [[] for _ in queries]
+        allowed = None
+        if langs:
+            allowed = np.fromiter((c.lang in langs for c in snap.chunks), bool, n)
+        depth = min(n, max(rs.candidates, 3 * k))
+        qlangs = [ql or detect_lang(q, self.settings.chunking.languages) for q, ql in zip(queries, query_langs or [None] * len(queries))]
+
+        dense_ranks: list[list[int]] = [[] for _ in queries]
+        dense_scores: list[dict[int, float]] = [{} for _ in queries]
+        if mode in ("hybrid", "dense"):
+            self.embedder.warm_up()
+            qv = self.embedder.embed_queries(queries)
+            scores, ids = snap.dense.search(qv, depth, allowed)
+            for i in range(len(queries)):
+                keep = ids[i] >= 0
+                dense_ranks[i] = [int(p) for p in ids[i][keep]]
+                dense_scores[i] = {int(p): float(s) for p, s in zip(ids[i][keep], scores[i][keep])}
+        lexical_ranks: list[list[int]] = [[] for _ in queries]
+        if mode in ("hybrid", "lexical"):
+            for i, q in enumerate(queries):
+                lexical_ranks[i] = [p for p, _ in snap.lexical.search(q, depth, query_lang=qlangs[i], allowed=allowed)]
+
+        out = []
+        for i in range(len(queries)):
+            if mode == "dense":
+                fused = [(p, dense_scores[i][p]) for p in dense_ranks[i]]
+            elif mode == "lexical":
+                fused = [(p, 1.0 / (rs.rrf_k + r)) for r, p in enumerate(lexical_ranks[i], 1)]
+            else:
+                fused = self._fuse(snap.chunks, dense_ranks[i], lexical_ranks[i], qlangs[i])
+            d_rank = {p: r for r, p in enumerate(dense_ranks[i], 1)}
+            l_rank = {p: r for r, p in enumerate(lexical_ranks[i], 1)}
+            hits = [Hit(snap.chunks[p], s, d_rank.get(p), l_rank.get(p)) for p, s in fused]
+            out.append(dedupe(hits, k))
+        return out
+
+    def _fuse(self, chunks: list[Chunk], dense: list[int], lexical: list[int], qlang: str) -> list[tuple[int, float]]:
+        rs = self.settings.retrieval
+
+        def weight(i: int, pos: int) -> float:
+            return 1.0 if i == 0 or chunks[pos].lang == qlang else CROSS_LANGUAGE_LEXICAL
+
+        return rrf([dense, lexical], [rs.dense_weight, rs.lexical_weight], k=rs.rrf_k, item_weight=weight)
+
+def dedupe(hits: list[Hit], k: int) -> list[Hit]:
+    """Drop a hit mostly covered by a better one (overlapping chunk windows, or the same text twice)."""
+    kept: list[Hit] = []
+    seen_text: set[str] = set()
+    for h in hits:
+        c = h.chunk
+        key = match_norm(c.text)
+        if key in seen_text:
+            continue
+        if any(_overlap(c, o.chunk) > 0.5 for o in kept):
+            continue
+        kept.append(h)
+        seen_text.add(key)
+        if len(kept) == k:
+            break
+    return kept
+
+
+def _overlap(a: Chunk, b: Chunk) -> float:
+    if a.doc_id != b.doc_id:
+        return 0.0
+    inter = min(a.end, b.end) - max(a.start, b.start)
+    return max(0, inter) / max(1, min(a.end - a.start, b.end - b.start))

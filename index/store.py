@@ -1,0 +1,234 @@
+"""The on-disk chunk store: chunks, their vectors, the FAISS index and the BM25 index, as one generation.
+
+Layout under ``settings.store_dir``::
+
+    CURRENT            name of the live generation, replaced atomically
+    gen-000012/        manifest.json, chunks.jsonl, vectors.npy, dense.faiss, lexical/
+    .lock              writers hold an exclusive flock while they read-modify-write
+
+A writer builds a complete new generation directory (every file fsynced), then swaps ``CURRENT`` with
+``os.replace``. A process killed at any point leaves the previous generation loadable; stale directories
+are removed by the next successful commit. Readers never take the lock.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.dense import VectorIndex, create_index, resolve_backend
+from index.lexical import BM25Index
+from kaynak.config import Settings
+from kaynak.types import Chunk
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used as it is; the message says why and what to run."""
+
+
+@dataclass
+class DocRecord:
+    doc_id: str
+    path: str
+    sha256: str
+    kind: str
+    chunker_version: str
+    n_chunks: int
+    langs: dict[str, int]
+    added: str
+
+
+@dataclass
+class Manifest:
+    model: str
+    dim: int
+    chunker_version: str
+    index_backend: str
+    normalized: bool = True
+    format: int = FORMAT_VERSION
+    kaynak_version: str = ""
+    embedder_backend: str = ""
+    created: str = ""
+    docs: dict[str, DocRecord] = field(default_factory=dict)
+    chunk_ids: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        d = json.loads(text)
+        d["docs"] = {k: DocRecord(**v) for k, v in d.get("docs", {}).items()}
+        return cls(**d)
+
+
+@dataclass
+class Snapshot:
+    """One loaded generation: what retrieval reads."""
+
+    manifest: Manifest
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    dense: VectorIndex
+    lexical: BM25Index
+    generation: str
+
+    def __post_init__(self) -> None:
+        self.position = {c.id: i for i, c in enumerate(self.chunks)}
+
+    def vectors_for(self, chunk_ids: list[str]) -> np.ndarray:
+        """Stored passage vectors of these chunks (no re-embedding)."""
+        return np.asarray(self.vectors[[self.position[i] for i in chunk_ids]], dtype=np.float32)
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = settings.store_dir
+
+    # -- reading -----------------------------------------------------------------------------------
+    def current(self) -> str | None:
+        try:
+            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name if (self.root / name / "manifest.json").is_file() else None
+
+    def exists(self) -> bool:
+        return self.current() is not None
+
+    def read_manifest(self) -> Manifest | None:
+        gen = self.current()
+        if gen is None:
+            return None
+        return Manifest.from_json((self.root / gen / "manifest.json").read_text(encoding="utf-8"))
+
+    def load(self) -> Snapshot | None:
+        gen = self.current()
+        if gen is None:
+            return None
+        d = self.root / gen
+        try:
+            manifest = Manifest.from_json((d / "manifest.json").read_text(encoding="utf-8"))
+            if manifest.format != FORMAT_VERSION:
+                raise StoreError(
+                    f"the index at {self.root} has format {manifest.format}, this kaynak reads {FORMAT_VERSION}; "
+                    "rebuild it with `kaynak ingest --rebuild`"
+                )
+            with (d / "chunks.jsonl").open(encoding="utf-8") as f:
+                chunks = [Chunk.from_dict(json.loads(line)) for line in f if line.strip()]
+            vectors = np.load(d / "vectors.npy", mmap_mode="r") if chunks else np.zeros((0, manifest.dim), "float32")
+            dense = create_index(manifest.dim, self.settings.index, len(chunks), backend=manifest.index_backend)
+            dense.load(d / "dense.faiss")
+            lexical = BM25Index.load(d / "lexical")
+        except StoreError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+            raise StoreError(f"the index at {d} is damaged ({e}); rebuild it with `kaynak ingest --rebuild`") from e
+        if len(chunks) != len(manifest.chunk_ids) or len(dense) != len(chunks):
+            raise StoreError(f"the index at {d} is inconsistent; rebuild it with `kaynak ingest --rebuild`")
+        return Snapshot(manifest, chunks, vectors, dense, lexical, gen)
+
+    # -- writing -----------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[None]:
+        """Exclusive writer lock: two ingests never interleave their read-modify-write."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def commit(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> str:
+        """Write a complete new generation and make it current. Call inside `writer()`."""
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        manifest.chunk_ids = [c.id for c in chunks]
+        manifest.index_backend = resolve_backend(self.settings.index, len(chunks))
+        manifest.created = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        old = self.current()
+        n = int(old.split("-")[1]) + 1 if old else 1
+        name = f"gen-{n:06d}"
+        tmp = self.root / f".tmp-{name}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(chunks), manifest.dim)
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as f:
+            for c in chunks:
+                f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+        np.save(tmp / "vectors.npy", vectors)
+        dense = create_index(manifest.dim, self.settings.index, len(chunks), backend=manifest.index_backend)
+        dense.build(vectors)
+        dense.save(tmp / "dense.faiss")
+        lexical = BM25Index()
+        lexical.build([c.text for c in chunks], [c.lang for c in chunks])
+        lexical.save(tmp / "lexical")
+        (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        _fsync_tree(tmp)
+        final = self.root / name
+        os.replace(tmp, final)
+        _atomic_write(self.root / "CURRENT", name)
+        self._collect(keep=name)
+        log.info("committed %s: %d chunks from %d documents", name, len(chunks), len(manifest.docs))
+        return name
+
+    def _collect(self, keep: str) -> None:
+        """Remove generations and temp dirs other than `keep` (left by older commits or killed writers)."""
+        for p in self.root.iterdir():
+            if p.is_dir() and p.name != keep and (p.name.startswith("gen-") or p.name.startswith(".tmp-")):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _fsync_tree(d: Path) -> None:
+    for p in d.rglob("*"):
+        if p.is_file():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
+    for p in [d, *[q for q in d.rglob("*") if q.is_dir()]]:
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def manifest_summary(m: Manifest) -> dict[str, Any]:
+    return {
+        "model": m.model,
+        "dim": m.dim,
+        "index_backend": m.index_backend,
+        "chunker_version": m.chunker_version,
+        "documents": len(m.docs),
+        "chunks": len(m.chunk_ids),
+        "created": m.created,
+    }

@@ -1,0 +1,356 @@
+"""`kaynak` command line: ingest, chunks, search, lookup, ask, remove, docs, models, serve, eval.
+
+Every command works on the bundled thesis when no document was ingested. Errors the user can act on are
+printed as one line (`kaynak: error: ...`) with exit status 2; a failed file in an ingest gives status 1
+after the other files are stored.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kaynak.config import ConfigError, Settings, get_settings
+
+
+class UsageError(Exception):
+    """Bad arguments or input files, reported without a traceback."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    s = get_settings()
+    if getattr(args, "mode", None):
+        s = s.model_copy(update={"retrieval": s.retrieval.model_copy(update={"mode": args.mode})})
+    if getattr(args, "llm_url", None) or getattr(args, "llm_model", None):
+        llm = s.llm.model_copy(update={k: v for k, v in (("base_url", args.llm_url), ("model", args.llm_model)) if v})
+        s = s.model_copy(update={"llm": llm, "answer": s.answer.model_copy(update={"answerer": "llm"})})
+    return s.model_copy(update=overrides) if overrides else s
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202 - imported lazily: `kaynak --help` stays fast
+    from assistant.engine import Engine
+
+    return Engine(_settings(args))
+
+
+def _langs(value: str | None) -> list[str] | None:
+    return [x.strip() for x in value.split(",") if x.strip()] if value else None
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def read_batch(path: str) -> list[dict[str, Any]]:
+    """A JSONL file whose every line is an object with a non-empty `question`; all lines checked first."""
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read batch file {p}: {e}") from e
+    rows, problems = [], []
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            problems.append(f"line {no}: not JSON ({e.msg})")
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not row["question"].strip():
+            problems.append(f"line {no}: needs an object with a non-empty string field \"question\"")
+            continue
+        rows.append(row)
+    if problems:
+        raise UsageError(f"{p}: " + "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
+    if not rows:
+        raise UsageError(f"{p}: no questions in the file")
+    return rows
+
+
+def _hit_line(h: Any) -> str:
+    c = h.chunk
+    text = " ".join(c.text.split())
+    return f"{h.score:8.4f}  {c.id}  p.{c.page_start}  [{c.lang}]  {c.section_path}\n          {text[:300]}{'…' if len(text) > 300 else ''}"
+
+
+# -- commands -----------------------------------------------------------------------------------------
+def cmd_models(args: argparse.Namespace) -> int:
+    from index.model_build import ensure_model, model_info
+
+    s = _settings(args)
+    if args.build:
+        ensure_model(s)
+    info = model_info(s)
+    if args.json:
+        _print_json(info)
+    else:
+        for k, v in info.items():
+            print(f"{k:>14}: {v}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.stats import chunk_stats, format_stats
+
+    eng = _engine(args)
+    paths = [Path(p) for p in args.paths] or [Path(eng.settings.corpus)]
+    report = eng.ingest(paths, progress=not args.quiet, rebuild=args.rebuild)
+    for line in report.lines():
+        print(line, file=sys.stderr if line.startswith("FAILED") else sys.stdout)
+    if args.stats and eng.store.exists():
+        print(format_stats(chunk_stats(eng.chunks())))
+    return 0 if report.ok else 1
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    report = _engine(args).remove(args.docs)
+    for line in report.lines():
+        print(line, file=sys.stderr if line.startswith("FAILED") else sys.stdout)
+    return 0 if report.ok else 1
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    docs = _engine(args).documents()
+    if args.json:
+        for d in docs:
+            _print_json(d.__dict__)
+    elif not docs:
+        print("no documents ingested")
+    for d in docs if not args.json else []:
+        langs = ", ".join(f"{l} {n}" for l, n in sorted(d.langs.items()))
+        print(f"{d.doc_id}  {d.n_chunks} chunks ({langs})  {d.path}")
+    return 0
+
+
+def cmd_chunks(args: argparse.Namespace) -> int:
+    eng = _engine(args)
+    chunks = [c for c in eng.chunks() if not args.doc or c.doc_id == args.doc]
+    for c in chunks:
+        if args.json:
+            _print_json(c.to_dict())
+        else:
+            print(f"{c.id}  p.{c.page_start}-{c.page_end}  [{c.lang}]  {c.section_path}\n    {' '.join(c.text.split())[:200]}")
+    return 0
+
+
+def _batch(args: argparse.Namespace, run: Callable[[list[str]], list[Any]], key: str) -> int:
+    rows = read_batch(args.batch)
+    size = 32
+    for i in range(0, len(rows), size):
+        part = rows[i : i + size]
+        for row, result in zip(part, run([r["question"] for r in part])):
+            _print_json({**row, **result} if isinstance(result, dict) else {**row, key: result})
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    eng = _engine(args)
+    langs = _langs(args.lang)
+    if args.batch:
+        return _batch(args, lambda qs: [[h.to_dict() for h in hs] for hs in eng.search_many(qs, k=args.k, langs=langs)], "hits")
+    if not args.query:
+        raise UsageError("give a query, or --batch FILE")
+    hits = eng.search(args.query, k=args.k, langs=langs)
+    if args.json:
+        _print_json({"query": args.query, "hits": [h.to_dict() for h in hits]})
+    else:
+        print("\n".join(_hit_line(h) for h in hits) or "no passages found")
+    return 0
+
+
+def _lookup_dict(res: dict[str, list[Any]]) -> dict[str, Any]:
+    return {"results": {lang: [h.to_dict() for h in hits] for lang, hits in res.items()}}
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    eng = _engine(args)
+    to = _langs(args.to)
+    if args.batch:
+        return _batch(args, lambda qs: [_lookup_dict(eng.lookup(q, to, k=args.k)) for q in qs], "results")
+    if args.id:
+        source, res = eng.lookup_id(args.id, to, k=args.k)
+    elif args.text:
+        source, res = None, eng.lookup(args.text, to, k=args.k)
+    else:
+        raise UsageError("give a text, --id CHUNK_ID, or --batch FILE")
+    if args.json:
+        _print_json({"source": source.to_dict() if source else None, **_lookup_dict(res)})
+        return 0
+    if source:
+        print(f"source: {source.id} p.{source.page_start} [{source.lang}] {source.section_path}")
+    for lang, hits in res.items():
+        print(f"== {lang} ==")
+        print("\n".join(_hit_line(h) for h in hits) or "  (no passages in this language)")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    eng = _engine(args)
+    if args.batch:
+        return _batch(args, lambda qs: [_ask_row(eng, q) for q in qs], "answer")
+    if not args.question:
+        raise UsageError("give a question, or --batch FILE")
+    if args.json:
+        _print_json(eng.ask(args.question).to_dict(with_hits=args.hits))
+        return 0
+    answer, streamed = None, ""
+    for piece in eng.ask_stream(args.question):
+        if isinstance(piece, str):
+            streamed += piece
+            print(piece, end="", flush=True)
+        else:
+            answer = piece
+    assert answer is not None
+    if not streamed:
+        print(answer.text)
+    elif answer.text.strip() != streamed.strip():
+        print(f"\n\nChecked answer:\n{answer.text}")
+    else:
+        print()
+    if answer.reason:
+        print(f"({answer.reason})", file=sys.stderr)
+    for c in answer.citations:
+        ch = c.chunk
+        print(f"[{c.n}] {ch.section_path} — p. {ch.page_start} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{c.quote}”")
+    return 0
+
+
+def _ask_row(eng: Any, question: str) -> dict[str, Any]:
+    from index.retriever import QueryError
+
+    try:
+        return eng.ask(question).to_dict()
+    except QueryError as e:  # one bad line must not sink the batch
+        return {"answer": "", "refused": True, "error": str(e), "citations": []}
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.server import serve
+
+    s = _settings(args)
+    host = args.host or s.serve.host
+    auth = args.auth or os.environ.get("KAYNAK_AUTH") or s.serve.auth
+    return serve(s, host=host, port=args.port or s.serve.port, auth=auth or None)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evaluation.cli import run_cli
+
+    return run_cli(args, _settings(args))
+
+
+# -- parser -------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kaynak", description=__doc__.split("\n")[0])
+    p.add_argument("--data-dir", help="where indexes live (default: settings data_dir)")
+    p.add_argument("-v", "--verbose", action="count", default=0)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("models", help="show (or --build) the embedding model")
+    s.add_argument("--build", action="store_true")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_models)
+
+    s = sub.add_parser("ingest", help="read, repair, chunk and index documents (default: the bundled thesis)")
+    s.add_argument("paths", nargs="*", help=".txt, .md, .pdf files or directories")
+    s.add_argument("--stats", action="store_true", help="print counts by language and section, chunk sizes")
+    s.add_argument("--rebuild", action="store_true", help="re-embed and rebuild everything")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("remove", help="remove documents by id (file name; see `kaynak docs`)")
+    s.add_argument("docs", nargs="+")
+    s.set_defaults(func=cmd_remove)
+
+    s = sub.add_parser("docs", help="list ingested documents")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("chunks", help="export the chunk store")
+    s.add_argument("--json", action="store_true", help="one JSON object per line")
+    s.add_argument("--doc", help="only this document")
+    s.set_defaults(func=cmd_chunks)
+
+    s = sub.add_parser("search", help="ranked passages for a query")
+    s.add_argument("query", nargs="?")
+    s.add_argument("--k", type=int, default=10)
+    s.add_argument("--lang", help="only passages in these languages, e.g. tr,en")
+    s.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--batch", help="JSONL file with a `question` per line; one JSON result line per input line")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("lookup", help="cross-language lookup: the best passages in each language")
+    s.add_argument("text", nargs="?")
+    s.add_argument("--id", help="a chunk id: its counterparts in the other languages")
+    s.add_argument("--to", help="target languages, e.g. tr,ky,ru,en (default: all)")
+    s.add_argument("--k", type=int, default=3)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--batch")
+    s.set_defaults(func=cmd_lookup)
+
+    s = sub.add_parser("ask", help="a cited answer in the question's language")
+    s.add_argument("question", nargs="?")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--hits", action="store_true", help="with --json: include the retrieved passages")
+    s.add_argument("--batch")
+    s.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
+    s.add_argument("--llm-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1")
+    s.add_argument("--llm-model", help="model name at that endpoint")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("serve", help="the web chat (default http://127.0.0.1:7860)")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument("--auth", help="user:password (required when --host is not loopback; or KAYNAK_AUTH)")
+    s.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
+    s.add_argument("--llm-url")
+    s.add_argument("--llm-model")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("eval", help="batch evaluation of retrieval and answers on a QA file")
+    s.add_argument("qa", nargs="?", help="QA file in the dev-set format (JSONL)")
+    s.add_argument("--out", default="eval-out", help="report directory")
+    s.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
+    s.add_argument("--llm-url")
+    s.add_argument("--llm-model")
+    s.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two report directories")
+    s.add_argument("--min-recall5", type=float, help="exit 1 if recall@5 falls below")
+    s.add_argument("--min-cite-precision", type=float, help="exit 1 if citation precision falls below")
+    s.add_argument("--gate", help="JSON file of floors (e.g. benchmarks/floors.json); exit 1 if any is missed")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = logging.WARNING - 10 * args.verbose
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from index.retriever import QueryError
+    from index.store import StoreError
+
+    try:
+        return int(args.func(args) or 0)
+    except (UsageError, QueryError, StoreError, ConfigError) as e:
+        print(f"kaynak: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
