@@ -1,0 +1,87 @@
+"""`kaynak eval`: run a QA file through the assistant and report, compare two runs, gate on floors."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from evaluation.compare import compare_runs, format_comparison, write_comparison
+from evaluation.qa import QAFormatError, load_qa
+from evaluation.runner import run_eval
+from kaynak.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def check_floors(metrics: dict[str, dict], floors: dict[str, float]) -> list[str]:
+    """Names and values of the metrics below their floor (a ceiling for false_refusal)."""
+    missed = []
+    for name, floor in floors.items():
+        if name not in metrics:
+            missed.append(f"{name}: no such metric (known: {', '.join(metrics)})")
+            continue
+        value = metrics[name]["value"]
+        below = value is None or (value > floor if name == "false_refusal" else value < floor)
+        if below:
+            missed.append(f"{name} {value if value is None else round(value, 3)} (floor {floor})")
+    return missed
+
+
+def run_cli(args: argparse.Namespace, settings: Settings) -> int:
+    if args.compare:
+        a, b = (Path(p) for p in args.compare)
+        for d in (a, b):
+            if not (d / "results.jsonl").is_file():
+                print(f"kaynak: error: {d} is not an evaluation run (no results.jsonl)", file=sys.stderr)
+                return 2
+        comparison = compare_runs(a, b)
+        print(format_comparison(comparison))
+        print(f"written: {write_comparison(comparison, b / 'compare.md')}")
+        return 0
+    if not args.qa:
+        print("kaynak: error: give a QA file (JSONL in the dev-set format), or --compare RUN_A RUN_B", file=sys.stderr)
+        return 2
+    try:
+        items = load_qa(Path(args.qa))  # the whole file is checked before any model is loaded
+    except QAFormatError as e:
+        print(f"kaynak: error: {e}", file=sys.stderr)
+        return 2
+    floors: dict[str, float] = {}
+    if args.gate:
+        floors.update(json.loads(Path(args.gate).read_text(encoding="utf-8")))
+    if args.min_recall5 is not None:
+        floors["recall@5"] = args.min_recall5
+    if args.min_cite_precision is not None:
+        floors["citation_precision"] = args.min_cite_precision
+
+    from assistant.engine import Engine  # the model loads only after the file was accepted
+
+    engine = Engine(settings)
+    engine.warm_up(progress=not args.quiet)
+    answerer = engine.answerer()
+    meta = {
+        "mode": settings.retrieval.mode,
+        "model": settings.embedder.model,
+        "answerer": answerer.name,
+        "llm": settings.llm.model if settings.llm.enabled else None,
+        "passages": settings.answer.passages,
+        "qa_file": str(args.qa),
+    }
+    summary = run_eval(
+        items,
+        engine.ask,
+        Path(args.out),
+        progress=not args.quiet,
+        label=Path(args.out).name,
+        meta=meta,
+        corpus=engine.chunks(),
+        chat_model=getattr(answerer, "chat_model", None),
+    )
+    print(summary.headline())
+    print(f"report: {Path(args.out) / 'report.html'} (also report.md, results.jsonl, summary.json)")
+    missed = check_floors(summary.metrics, floors)
+    for m in missed:
+        print(f"below floor: {m}", file=sys.stderr)
+    return 1 if missed else 0
