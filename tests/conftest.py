@@ -38,3 +38,23 @@ def model_path() -> Path:
     from index.model_build import ensure_model
 
     return ensure_model(Settings())
+
+
+@pytest.fixture(scope="session")
+def thesis_dir(session_dir: Path, model_path: Path) -> Path:
+    """The bundled thesis ingested once per session into a data dir every test may read (never write)."""
+    from assistant.engine import Engine
+
+    data = session_dir / "thesis"
+    Engine(Settings(data_dir=data)).warm_up()
+    return data
+
+
+@pytest.fixture(scope="session")
+def thesis_engine(thesis_dir: Path):
+    """A warmed-up Engine over the session's thesis index (read-only use)."""
+    from assistant.engine import Engine
+
+    eng = Engine(Settings(data_dir=thesis_dir))
+    eng.warm_up()
+    return eng
