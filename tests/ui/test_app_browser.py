@@ -1,0 +1,290 @@
+"""The real web app in headless Chromium: `kaynak serve` as a subprocess on a fresh data dir (bundled thesis).
+
+Run with ``pytest -m browser tests/ui/test_app_browser.py``. Needs Debian's chromium at /usr/bin/chromium.
+The first start builds the index from the thesis, so the server fixture waits up to
+KAYNAK_TEST_SERVE_TIMEOUT seconds (default 1800). To skip that build on a slow machine, point
+KAYNAK_TEST_SERVE_SEED at a data dir that already holds an index of the thesis: it is copied into the fresh
+session dir first (the server then loads it instead of ingesting).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+ANSWER_TIMEOUT = 240_000  # ms: a loaded 2-core machine can take a while on the first question
+LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1(:\d+)?(/|$)")
+KY_SENTENCE = ("Мамлекеттердин согушту алдын алуу же согуштан качуу үчүн түзгөн жана түзө турган аскердик жана "
+               "коопсуздук кызматташтыгы азыркы учурда кабыл алынган чындык болуп калды.")
+FACT_DOC = ("Zorkmid Vakfı Raporu\n\n"
+            "Zorkmid Vakfı, 2031 yılında Bişkek'te 417 oyuncunun katıldığı Gök Bayrak satranç turnuvasını düzenledi. "
+            "Turnuvanın ödülü altın bir at heykeliydi.\n")
+FACT_Q = "Zorkmid Vakfı 2031 yılında Bişkek'te kaç oyuncunun katıldığı bir satranç turnuvası düzenledi?"
+
+REQUESTS: list[str] = []
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _kaynak() -> list[str]:
+    exe = Path(sys.executable).with_name("kaynak")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "kaynak.cli"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    data = tmp_path_factory.mktemp("serve") / "data"
+    log_path = data.parent / "serve.log"
+    seed = os.environ.get("KAYNAK_TEST_SERVE_SEED")
+    if seed:
+        shutil.copytree(seed, data, ignore=shutil.ignore_patterns("uploads", "eval-runs", ".lock"))
+    env = {**os.environ, "KAYNAK_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           "KAYNAK_AUTH": ""}
+    log = open(log_path, "w")
+    proc = subprocess.Popen([*_kaynak(), "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + float(os.environ.get("KAYNAK_TEST_SERVE_TIMEOUT", "1800"))
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"kaynak serve exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"kaynak serve did not answer in time:\n{log_path.read_text()[-3000:]}")
+            time.sleep(2)
+        yield {"url": url, "proc": proc, "log": log_path}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser, server, locale="en-US"):
+    ctx = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.on("request", lambda r: REQUESTS.append(r.url))
+    page.on("websocket", lambda ws: REQUESTS.append(ws.url))
+    page.goto(server["url"], wait_until="load")
+    page.wait_for_selector("#k-question textarea", timeout=60_000)
+    page.wait_for_timeout(500)
+    return ctx, page
+
+
+@pytest.fixture()
+def page_en(browser, server):
+    ctx, page = _page(browser, server, "en-US")
+    yield page
+    ctx.close()
+
+
+@pytest.fixture()
+def page_tr(browser, server):
+    ctx, page = _page(browser, server, "tr-TR")
+    yield page
+    ctx.close()
+
+
+def _dev(dev_qa, qid):
+    return next(q for q in dev_qa if q["id"] == qid)
+
+
+def _ask(page, question: str):
+    """Ask and wait for the cited answer; returns the sources panel text."""
+    page.locator("#k-clear").click()  # a fresh chat: no old notice or sources to mistake for the answer
+    page.wait_for_function("() => !document.querySelector('#k-chat-notice .k-error, #k-sources .k-sources')",
+                           timeout=30_000)
+    page.locator("#k-question textarea").fill(question)
+    page.locator("#k-ask").click()
+    page.wait_for_function(
+        "() => document.querySelector('#k-sources .k-sources, #k-chat-notice .k-error') !== null",
+        timeout=ANSWER_TIMEOUT)
+    assert page.locator("#k-chat-notice .k-error").count() == 0, page.locator("#k-chat-notice").inner_text()
+    return page.locator("#k-sources").inner_text()
+
+
+def _assert_cited(page, must_contain: str, page_abbr: str):
+    chips = page.locator("#k-chat a.k-chip")
+    assert chips.count() >= 1, page.locator("#k-chat").inner_text()
+    first = page.locator("#k-sources .k-sources").first
+    marks = first.locator(".k-src mark")
+    assert marks.count() >= 1
+    panel = first.inner_text()
+    assert must_contain in panel, panel[:2000]
+    assert re.search(rf"{re.escape(page_abbr)} \d+", panel), panel[:500]
+    # a chip scrolls to and flashes its source card
+    chips.last.click()
+    page.wait_for_selector("#k-sources .k-src.k-flash", timeout=5_000)
+
+
+def test_turkish_question_shows_chip_and_highlighted_source(page_tr, dev_qa):
+    page = page_tr
+    page.get_by_role("tab", name="Sohbet").wait_for(timeout=30_000)  # browser language picked Turkish labels
+    q = _dev(dev_qa, "d003")
+    _ask(page, q["question"])
+    _assert_cited(page, "12 milyon", "s.")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "chat_tr.png"), full_page=True)
+
+
+def test_english_question_and_language_switch(page_en, dev_qa):
+    page = page_en
+    page.get_by_role("tab", name="Chat").wait_for(timeout=30_000)
+    q = _dev(dev_qa, "d025")
+    _ask(page, q["question"])
+    _assert_cited(page, "AB-34", "p.")
+    page.screenshot(path=str(SHOTS / "chat_en.png"), full_page=True)
+    # the switch relabels the interface
+    page.locator("#k-ui-lang").get_by_text("Türkçe").click()
+    page.get_by_role("tab", name="Belgeler").wait_for(timeout=10_000)
+
+
+def test_lookup_kyrgyz_sentence_in_three_languages(page_en):
+    page = page_en
+    page.get_by_role("tab", name="Cross-language lookup").click()
+    page.locator("#k-lk-text textarea").fill(KY_SENTENCE)
+    page.locator("#k-lk-go").click()
+    page.wait_for_selector("#k-lk-out .k-col", timeout=ANSWER_TIMEOUT)
+    cols = page.locator("#k-lk-out .k-col")
+    with_hits = [cols.nth(i).get_attribute("data-lang") for i in range(cols.count())
+                 if cols.nth(i).locator(".k-hit").count() > 0]
+    assert len(with_hits) >= 3, with_hits
+    assert re.search(r"p\. \d+", page.locator("#k-lk-out").inner_text())
+    # choosing a passage shows its counterparts in the other languages
+    page.locator("#k-lk-pick label").first.click()
+    page.wait_for_selector("#k-lk-related .k-selected", timeout=ANSWER_TIMEOUT)
+    assert page.locator("#k-lk-related .k-col .k-hit").count() >= 2
+    page.screenshot(path=str(SHOTS / "lookup.png"), full_page=True)
+
+
+def _upload(page, files):
+    name = files[0]["name"]
+    page.locator("#k-upload input[type=file]").set_input_files(files)
+    page.wait_for_function("() => document.querySelector('#k-upload table, #k-upload .file-preview') !== null",
+                           timeout=60_000)
+    page.locator("#k-upload-go").click()
+    page.wait_for_function(
+        "(name) => { const e = document.querySelector('#k-upload-status .k-ok, #k-upload-status .k-error');"
+        " return e && e.innerText.includes(name); }",
+        arg=name, timeout=ANSWER_TIMEOUT)
+    return page.locator("#k-upload-status").inner_text()
+
+
+def _doc_table(page) -> str:
+    return page.locator("#k-docs").inner_text()
+
+
+def test_upload_txt_then_ask_about_it(page_en):
+    page = page_en
+    page.get_by_role("tab", name="Documents").click()
+    status = _upload(page, [{"name": "zorkmid_raporu.txt", "mimeType": "text/plain",
+                             "buffer": FACT_DOC.encode("utf-8")}])
+    assert "indexed" in status, status
+    page.wait_for_function("() => document.querySelector('#k-docs').innerText.includes('zorkmid')", timeout=30_000)
+    assert "thesis" in _doc_table(page)
+    page.screenshot(path=str(SHOTS / "documents.png"), full_page=True)
+    page.get_by_role("tab", name="Chat").click()
+    _ask(page, FACT_Q)
+    _assert_cited(page, "417", "p.")
+    assert "zorkmid" in page.locator("#k-sources .k-sources").first.inner_text()
+
+
+def test_bad_inputs_show_messages_and_server_keeps_serving(page_en, server, tmp_path, dev_qa):
+    page = page_en
+    # empty question
+    page.locator("#k-question textarea").fill("   ")
+    page.locator("#k-ask").click()
+    page.wait_for_selector("#k-chat-notice .k-error", timeout=30_000)
+    assert "empty" in page.locator("#k-chat-notice").inner_text()
+    # a 100 kB paste
+    page.locator("#k-question textarea").fill("Manas destanı " * 7200)
+    page.locator("#k-ask").click()
+    page.wait_for_function("() => document.querySelector('#k-chat-notice').innerText.includes('characters')",
+                           timeout=60_000)
+    assert "Traceback" not in page.content()
+    # documents: binary renamed .txt, a path in the name, an upload over the size limit
+    page.get_by_role("tab", name="Documents").click()
+    status = _upload(page, [{"name": "resim.txt", "mimeType": "text/plain", "buffer": bytes(range(256)) * 40}])
+    assert "binary" in status and "nothing was stored" in status, status
+    status = _upload(page, [{"name": "../../x.txt", "mimeType": "text/plain",
+                             "buffer": "Bir yol denemesi. Bu dosyanın adı güvenli hâle getirilmelidir.\n".encode()}])
+    assert "'../../x.txt'" in status and "x.txt" in status, status
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(300 * 1024 * 1024)  # sparse: no 300 MB written to disk
+    page.locator("#k-upload input[type=file]").set_input_files(str(big))
+    toast = page.locator(".toast-body, [data-testid='toast-body']").filter(has_text="maximum allowed size")
+    toast.first.wait_for(timeout=60_000)
+    assert server["proc"].poll() is None
+    page.get_by_role("tab", name="Chat").click()
+    page.get_by_role("tab", name="Documents").click()
+    page.wait_for_function("() => document.querySelector('#k-docs').innerText.includes('thesis')", timeout=30_000)
+    # ... and the chat still answers
+    page.get_by_role("tab", name="Chat").click()
+    _ask(page, _dev(dev_qa, "d003")["question"])
+    assert page.locator("#k-chat a.k-chip").count() >= 1
+
+
+def test_remove_document(page_en):
+    page = page_en
+    page.get_by_role("tab", name="Documents").click()
+    page.wait_for_function("() => document.querySelector('#k-docs').innerText.includes('thesis')", timeout=30_000)
+    if not re.search(r"(^|\s)x\.txt\s", _doc_table(page)):
+        pytest.skip("the sanitised upload is not listed (bad-input test did not run)")
+    page.locator("#k-rm-doc input").click()
+    page.get_by_role("option", name="x.txt", exact=True).click()
+    page.locator("#k-rm-go").click()
+    page.wait_for_selector("#k-upload-status .k-ok", timeout=ANSWER_TIMEOUT)
+    assert "removed" in page.locator("#k-upload-status").inner_text()
+    page.wait_for_function("() => !/(^|\\s)x\\.txt\\s/.test(document.querySelector('#k-docs').innerText)",
+                           timeout=30_000)
+    assert "thesis" in _doc_table(page)
+
+
+def test_every_request_goes_to_loopback():
+    assert REQUESTS, "no page was loaded"
+    outside = sorted({u for u in REQUESTS if not LOCAL.match(u) and not u.startswith(("data:", "blob:"))})
+    assert not outside, outside
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS.parent / "requests.json").write_text(json.dumps(sorted(set(REQUESTS)), indent=1), encoding="utf-8")
