@@ -125,7 +125,7 @@ class Engine:
         key = (llm.base_url, llm.model) if llm.enabled else ("extractive",)
         if key not in self._answerers:
             settings = self.settings.model_copy(update={"llm": llm})
-            answerer = create_answerer(settings, self.embedder, lambda ids: self.snapshot().vectors_for(ids))
+            answerer = create_answerer(settings, self.embedder, self.snapshot)
             answerer.warm_up()
             self._answerers[key] = answerer
         return self._answerers[key]

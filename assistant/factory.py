@@ -3,21 +3,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-
 from assistant.base import Answerer
 from assistant.extractive import ExtractiveAnswerer
 from index.embedder import Embedder
+from index.store import Snapshot
 from kaynak.config import Settings
 
 ANSWERERS = ("extractive", "llm")
 
 
-def create_answerer(
-    settings: Settings, embedder: Embedder, stored_vectors: Callable[[list[str]], np.ndarray] | None = None
-) -> Answerer:
+def create_answerer(settings: Settings, embedder: Embedder, snapshot: Callable[[], Snapshot] | None = None) -> Answerer:
     """The offline extractive answerer, or the LLM answerer (falling back to it) when an endpoint is set."""
-    offline = ExtractiveAnswerer(settings, embedder, stored_vectors)
+    offline = ExtractiveAnswerer(settings, embedder, snapshot)
     name = settings.answer.answerer
     if name not in ANSWERERS:
         raise ValueError(f"unknown answerer {name!r}; valid: {', '.join(ANSWERERS)}")

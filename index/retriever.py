@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 MODES = ("hybrid", "dense", "lexical")
 MAX_QUERY_CHARS = 2000  # longer queries are clamped: e5 reads 512 tokens at most anyway
 MAX_K = 100
-CROSS_LANGUAGE_LEXICAL = 0.2  # share of the lexical weight for passages not in the question's language
+CROSS_LANGUAGE_LEXICAL = 0.5  # share of the lexical weight for passages not in the question's language
 
 
 class QueryError(ValueError):

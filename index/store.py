@@ -13,13 +13,15 @@ are removed by the next successful commit. Readers never take the lock.
 from __future__ import annotations
 
 import contextlib
+import math
 import fcntl
 import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ import numpy as np
 
 from index.dense import VectorIndex, create_index, resolve_backend
 from index.lexical import BM25Index
+from index.tokenize import tokenize
 from kaynak.config import Settings
 from kaynak.types import Chunk
 
@@ -89,6 +92,24 @@ class Snapshot:
 
     def __post_init__(self) -> None:
         self.position = {c.id: i for i, c in enumerate(self.chunks)}
+        self._df: dict[str, Counter[str]] | None = None
+        self._docs_per_lang: Counter[str] = Counter(c.lang for c in self.chunks)
+
+    def term_weights(self, terms: Iterable[str], lang: str) -> dict[str, float]:
+        """BM25 idf of each term among the passages in `lang`; terms that language never uses are left out.
+
+        The answerer weighs a question's terms by it: a rare term the passages know ("Merv", "KOBRA") must be
+        in the evidence, while an English word asked over Turkish text says nothing either way. Document
+        frequencies are counted once per generation, per language.
+        """
+        if self._df is None:
+            df: dict[str, Counter[str]] = {}
+            for c in self.chunks:
+                df.setdefault(c.lang, Counter()).update(set(tokenize(c.text, c.lang)))
+            self._df = df
+        counts = self._df.get(lang, Counter())
+        n = self._docs_per_lang[lang]
+        return {t: math.log(1 + (n - counts[t] + 0.5) / (counts[t] + 0.5)) for t in terms if counts[t] > 0}
 
     def vectors_for(self, chunk_ids: list[str]) -> np.ndarray:
         """Stored passage vectors of these chunks (no re-embedding)."""
@@ -182,6 +203,8 @@ class Store:
         (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
         _fsync_tree(tmp)
         final = self.root / name
+        # a writer killed between these two steps left `final` behind, not current: replace it
+        shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
         _atomic_write(self.root / "CURRENT", name)
         self._collect(keep=name)

@@ -33,18 +33,19 @@ class EmbedderSettings(BaseModel):
     batch_size: int = Field(32, ge=1, le=1024)
     # Chunks stay under ~220 tokens (ingest), so 256 truncates nothing and keeps padding short.
     max_seq_length: int = Field(256, ge=16, le=512)
-    # "torch" (fp32) or "torch-int8" (dynamic int8 Linear layers: ~2x faster on CPU, same ranking).
-    backend: Literal["torch", "torch-int8"] = "torch"
+    # "torch-int8" (default): per-channel dynamic int8 Linear layers, ~1.3x faster on this CPU (AVX2, no VNNI)
+    # with cosine >= 0.993 to fp32 and the same top-1 (benchmarks/embed_backends.py); "torch" is plain fp32.
+    backend: Literal["torch", "torch-int8"] = "torch-int8"
     device: str = "cpu"
 
 
 class ChunkSettings(BaseModel):
-    # Measured on the dev set (benchmarks/chunking.py, 62 evidence quotes): size 500 without overlap holds
-    # 98.4% of quotes whole (no margin); 700 holds 100% with overlap 0 or 1 (785 / 1164 chunks, mean 569
-    # chars, p95 691). 700 + 1 sentence of overlap keeps a margin for quotes that straddle a boundary; e5
-    # tokens per chunk ("passage: " included): p50 131, p95 163, max 245 (900 chars: p95 208, max 251).
+    # Measured on the dev set (benchmarks/chunking.py, 62 evidence quotes): size 500 holds 98.4% of quotes
+    # whole (no margin); 700 holds 100% with overlap 0 or 1 sentence (785 / 1164 chunks, mean 569 chars,
+    # p95 691; e5 tokens p95 163, max 245). Overlap 0 embeds 1.5x fewer tokens and retrieved better
+    # (benchmarks/retrieval.py: dense R@1 0.867 vs 0.733 with overlap 1).
     size: int = Field(700, ge=100, le=8000, description="target characters per chunk")
-    overlap: int = Field(1, ge=0, le=5, description="sentences repeated from the previous chunk")
+    overlap: int = Field(0, ge=0, le=5, description="sentences repeated from the previous chunk")
     languages: tuple[str, ...] = LANGUAGES
     max_file_mb: float = Field(250.0, gt=0)
 
@@ -55,13 +56,16 @@ class ChunkSettings(BaseModel):
 
 
 class IndexSettings(BaseModel):
-    # "auto" uses exact inner product up to `exact_max` vectors, HNSW above.
+    # "auto" uses exact inner product up to `exact_max` vectors, IVF+SQ8 above (index/dense.py resolve_backend).
+    # IVF lists: min(ivf_nlist, 4*sqrt(n), n/39). 1024 lists x nprobe 16 at 1M clustered 384-d vectors:
+    # recall@10 0.98, 375 MB, a few ms per query, trains in minutes on 2 cores (benchmarks/scale.py); 4096
+    # lists train ~16x longer for a faster scan.
     backend: Literal["auto", "flat", "hnsw", "ivf"] = "auto"
     exact_max: int = Field(200_000, ge=1)
     hnsw_m: int = 32
     hnsw_ef_construction: int = 80
     hnsw_ef_search: int = 64
-    ivf_nlist: int = 4096
+    ivf_nlist: int = 1024
     ivf_nprobe: int = 16
 
 
@@ -71,7 +75,10 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(50, ge=1, le=1000, description="depth read from each retriever before fusion")
     rrf_k: int = 60
     dense_weight: float = 1.0
-    lexical_weight: float = 0.5
+    # Set on the dev set (benchmarks/retrieval.py, 45 questions): BM25 at 0.15 of the dense weight adds
+    # exact names and numbers without pulling good dense first places down (R@1 0.889 vs 0.867 dense
+    # alone); at 0.3+ it costs R@1 on English questions. Results are flat for 0.1-0.2 and rrf_k 20-60.
+    lexical_weight: float = 0.15
 
 
 class AnswerSettings(BaseModel):

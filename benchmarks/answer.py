@@ -1,0 +1,111 @@
+"""Offline answer quality and latency on the dev set, with the refusal / false-refusal curve.
+
+Negatives: the dev set's unanswerable questions, plus every answerable question re-asked with the passages
+that hold its evidence removed from what the answerer sees ("not in the document", simulated).
+Prints citation precision, value match, refusal, false refusal, answer-language match and ask latency
+p50/p95 (model loaded), then the curve of the support threshold.
+
+    .venv/bin/python benchmarks/answer.py [--qa tests/data/dev_qa.jsonl] [--data-dir DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import py3langid  # noqa: E402
+
+from assistant.engine import Engine  # noqa: E402
+from assistant.extractive import ExtractiveAnswerer  # noqa: E402
+from assistant.question import digits  # noqa: E402
+from kaynak.config import Settings  # noqa: E402
+from kaynak.lang import detect_lang  # noqa: E402
+from kaynak.text import contains_quote  # noqa: E402
+
+
+def frame_lang(answer: str) -> str:
+    """The scorer's rule: the answer's own words, quotes and markers removed."""
+    frame = re.sub(r"[\"“«„].*?[\"”»“]|\[\d+\]", " ", answer)
+    return py3langid.classify(frame if len(frame.split()) >= 3 else answer)[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qa", default=str(ROOT / "tests" / "data" / "dev_qa.jsonl"))
+    ap.add_argument("--data-dir")
+    a = ap.parse_args()
+    py3langid.set_languages(["tr", "en", "ru", "ky"])
+    settings = Settings(**({"data_dir": Path(a.data_dir)} if a.data_dir else {}))
+    eng = Engine(settings)
+    eng.warm_up()
+    answerer = eng.answerer()
+    assert isinstance(answerer, ExtractiveAnswerer)
+    qa = [json.loads(line) for line in Path(a.qa).read_text(encoding="utf-8").splitlines() if line.strip()]
+    eng.ask(qa[0]["question"])  # warm caches
+
+    lat, cite_prec, value, lang_ok, refused_real, false_ref = [], [], [], [], [], []
+    failures: dict[str, list[str]] = {"citation": [], "value": [], "language": [], "refusal": [], "false refusal": []}
+    pos_support, neg_support = [], []
+    for q in qa:
+        t = time.perf_counter()
+        ans = eng.ask(q["question"])
+        lat.append(time.perf_counter() - t)
+        lang = detect_lang(q["question"])
+        hits = list(ans.hits)
+        if not q["evidence"]:
+            refused_real.append(ans.refused)
+            if not ans.refused:
+                failures["refusal"].append(q["id"])
+            neg_support.append(answerer.select(q["question"], hits[:5], lang)[2])
+            continue
+        pos_support.append(answerer.select(q["question"], hits[:5], lang)[2])
+        false_ref.append(ans.refused)
+        lang_ok.append(frame_lang(ans.text) == q["lang"])
+        if ans.refused:
+            failures["false refusal"].append(q["id"])
+        if not lang_ok[-1]:
+            failures["language"].append(q["id"])
+        if not ans.refused:
+            held = [any(contains_quote(c.chunk.text, e) for e in q["evidence"]) for c in ans.citations]
+            cite_prec.append(sum(held) / len(held) if held else 0.0)
+            if cite_prec[-1] < 1:
+                failures["citation"].append(q["id"])
+            if q["type"] in ("numeric", "date"):
+                ref = max(digits(q["answer"]), key=len, default="")
+                if ref:
+                    value.append(ref in digits(ans.text))
+                    if not value[-1]:
+                        failures["value"].append(q["id"])
+        # simulated "not in the document": the same question without its evidence passages
+        rest = [h for h in hits if not any(contains_quote(h.chunk.text, e) for e in q["evidence"])]
+        neg_support.append(answerer.select(q["question"], rest[:5], lang)[2])
+
+    mean = lambda xs: sum(xs) / max(1, len(xs))  # noqa: E731
+    neg = np.array(neg_support)
+    pos = np.array(pos_support)
+    thr = answerer.threshold
+    print(f"questions {len(qa)} (answerable {len(pos)}, negatives {len(refused_real)} real + {len(pos)} simulated)")
+    print(f"citation precision   {mean(cite_prec):.3f}")
+    print(f"value match          {mean(value):.3f} ({sum(value)}/{len(value)})")
+    print(f"refusal (real)       {mean(refused_real):.3f} ({sum(refused_real)}/{len(refused_real)})")
+    print(f"refusal (all neg.)   {float((neg < thr).mean()):.3f} at threshold {thr}")
+    print(f"false refusal        {mean(false_ref):.3f} ({sum(false_ref)}/{len(false_ref)})")
+    print(f"answer language      {mean(lang_ok):.3f}")
+    print(f"ask latency          p50 {1000 * statistics.median(lat):.0f} ms, p95 {1000 * float(np.percentile(lat, 95)):.0f} ms")
+    for what, ids in failures.items():
+        print(f"failed {what}: {' '.join(ids) or '-'}")
+    print("\nsupport threshold -> refusal of negatives / false refusal of answerable")
+    for t in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]:
+        print(f"  {t:.1f}  refusal {float((neg < t).mean()):.3f}  false refusal {float((pos < t).mean()):.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The `kaynak` command as users and the scorer run it: JSON contracts, batch files, exit codes, messages."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KAYNAK = [sys.executable, "-m", "kaynak.cli"]
+
+
+def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess:
+    e = {**os.environ, "KAYNAK_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **env}
+    return subprocess.run(KAYNAK + args, capture_output=True, text=True, env=e, timeout=600)
+
+
+def test_chunks_json(thesis_dir: Path) -> None:
+    out = run(["chunks", "--json"], thesis_dir)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(l) for l in out.stdout.splitlines()]
+    assert len(rows) > 500
+    for r in rows:
+        assert {"id", "text", "section", "page", "lang", "doc"} <= r.keys()
+        assert r["section"] and r["page"] and r["lang"] in ("tr", "ky", "ru", "en")
+
+
+def test_search_batch_keeps_order_and_fields(thesis_dir: Path, tmp_path: Path, dev_qa) -> None:
+    qs = tmp_path / "q.jsonl"
+    qs.write_text("".join(json.dumps({"id": q["id"], "question": q["question"], "extra": i}) + "\n"
+                          for i, q in enumerate(dev_qa[:6])), encoding="utf-8")
+    out = run(["search", "--batch", str(qs), "--json", "--k", "10"], thesis_dir)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(l) for l in out.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [q["id"] for q in dev_qa[:6]]
+    assert [r["extra"] for r in rows] == list(range(6))
+    for r in rows:
+        assert 1 <= len(r["hits"]) <= 10
+        assert {"id", "text", "section", "page", "lang", "score"} <= r["hits"][0].keys()
+
+
+def test_ask_batch_contract(thesis_dir: Path, tmp_path: Path, dev_qa) -> None:
+    picked = [q for q in dev_qa if q["evidence"]][:2] + [q for q in dev_qa if not q["evidence"]][:1]
+    qs = tmp_path / "q.jsonl"
+    qs.write_text("".join(json.dumps({"id": q["id"], "question": q["question"]}, ensure_ascii=False) + "\n"
+                          for q in picked), encoding="utf-8")
+    out = run(["ask", "--batch", str(qs), "--json"], thesis_dir)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(l) for l in out.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [q["id"] for q in picked]
+    for r in rows:
+        assert {"answer", "lang", "refused", "citations"} <= r.keys()
+        for c in r["citations"]:
+            assert {"n", "id", "section", "page", "lang", "quote", "text"} <= c.keys()
+            assert c["quote"] in c["text"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["search", "   "], "empty"),
+        (["search", "Manas", "--k", "0"], "k must be at least 1"),
+        (["search", "Manas", "--lang", "tr,xx"], "unknown language code(s) xx"),
+        (["ask", ""], "empty"),
+        (["lookup", "Manas", "--to", "de"], "unknown language"),
+        (["remove", "nope.txt"], "no such document"),
+    ],
+)
+def test_bad_input_is_one_clear_line(thesis_dir: Path, args: list[str], message: str) -> None:
+    out = run(args, thesis_dir)
+    assert out.returncode in (1, 2)
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bad_batch_file_names_the_line(thesis_dir: Path, tmp_path: Path) -> None:
+    qs = tmp_path / "q.jsonl"
+    qs.write_text('{"question": "Manas nedir?"}\nnot json\n{"q": 1}\n', encoding="utf-8")
+    out = run(["search", "--batch", str(qs), "--json"], thesis_dir)
+    assert out.returncode == 2
+    assert "line 2" in out.stderr and "line 3" in out.stderr and out.stdout == ""
+
+
+def test_search_before_anything_is_ingested(tmp_path: Path) -> None:
+    out = run(["search", "Manas"], tmp_path / "empty", KAYNAK_AUTO_INGEST="false")
+    assert out.returncode == 2
+    assert "nothing is ingested yet" in out.stderr and "kaynak ingest" in out.stderr
+
+
+def test_ingest_mixed_directory_reports_each_failure(tmp_path: Path, model_path: Path) -> None:
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "good.txt").write_text("Manas Üniversitesi Bişkek'te 1995 yılında kurulmuştur. " * 5, encoding="utf-8")
+    (d / "empty.txt").write_text("", encoding="utf-8")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (d / "notes.xyz").write_text("hello", encoding="utf-8")
+    data = tmp_path / "data"
+    out = run(["ingest", "-q", str(d), str(tmp_path / "missing.txt")], data, KAYNAK_AUTO_INGEST="false")
+    assert out.returncode == 1
+    for name in ("empty.txt", "binary.txt", "notes.xyz", "missing.txt"):
+        assert name in out.stderr
+    assert "added good.txt" in out.stdout
+    docs = run(["docs", "--json"], data, KAYNAK_AUTO_INGEST="false")
+    assert [json.loads(l)["doc_id"] for l in docs.stdout.splitlines()] == ["good.txt"]

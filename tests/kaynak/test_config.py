@@ -1,0 +1,47 @@
+"""One settings object: defaults, config file with profiles, environment overrides, clear errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kaynak.config import BUNDLED_CORPUS, ConfigError, Settings
+
+
+def test_defaults_point_at_the_bundled_thesis(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    s = Settings()
+    assert s.corpus == BUNDLED_CORPUS and BUNDLED_CORPUS.is_file()
+    assert s.retrieval.mode == "hybrid" and s.embedder.model == "multilingual-e5-small"
+    assert s.chunking.languages == ("tr", "ky", "ru", "en")
+    assert s.serve.host == "127.0.0.1"
+
+
+def test_file_profile_and_environment(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kaynak.toml").write_text(
+        'data_dir = "/srv/k"\n[retrieval]\nk = 7\n[profiles.fast.retrieval]\nmode = "dense"\n', encoding="utf-8"
+    )
+    assert Settings().retrieval.k == 7 and Settings().retrieval.mode == "hybrid"
+    monkeypatch.setenv("KAYNAK_PROFILE", "fast")
+    assert Settings().retrieval.mode == "dense" and Settings().retrieval.k == 7
+    monkeypatch.setenv("KAYNAK_RETRIEVAL__MODE", "lexical")  # environment beats the file
+    assert Settings().retrieval.mode == "lexical"
+    assert Settings(data_dir=tmp_path).data_dir == tmp_path  # arguments beat everything
+    monkeypatch.setenv("KAYNAK_CHUNKING__LANGUAGES", '["tr","en"]')
+    assert Settings().chunking.languages == ("tr", "en")
+
+
+def test_unknown_profile_and_broken_file_are_clear(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kaynak.toml").write_text("[profiles.a]\n", encoding="utf-8")
+    monkeypatch.setenv("KAYNAK_PROFILE", "nope")
+    with pytest.raises(ConfigError, match="profile 'nope' not found"):
+        Settings()
+    monkeypatch.delenv("KAYNAK_PROFILE")
+    (tmp_path / "kaynak.toml").write_text("retrieval = [", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        Settings()
+    monkeypatch.setenv("KAYNAK_CONFIG", str(tmp_path / "missing.toml"))
+    with pytest.raises(ConfigError, match="does not exist"):
+        Settings()
