@@ -100,6 +100,7 @@ def test_prompts_are_applied(fp32: Embedder) -> None:
 def test_batching_does_not_change_vectors(model_path: Path, fp32: Embedder) -> None:
     s = Settings()
     s.embedder.batch_size = 2
+    s.embedder.backend = "torch"  # compared with the fp32 embedder
     small = Embedder(s)
     small.warm_up()
     assert np.allclose(small.embed_passages(PASSAGES), fp32.embed_passages(PASSAGES), atol=1e-4)
