@@ -179,7 +179,7 @@ def build_app(engine: Any) -> gr.Blocks:
 
     with gr.Blocks(title="kaynak", analytics_enabled=False) as demo:
         with gr.Row(equal_height=True):
-            title = L(gr.Markdown(UI["en"]["title"]), "value", "title")
+            L(gr.Markdown(UI["en"]["title"]), "value", "title")
             ui_lang = gr.Radio([("Türkçe", "tr"), ("English", "en")], value="en", show_label=False, scale=0,
                                min_width=220, elem_id="k-ui-lang", container=False)
 
@@ -269,7 +269,7 @@ def build_app(engine: Any) -> gr.Blocks:
                                           placeholder="http://127.0.0.1:11434/v1"), "label", "st_llm_url")
                 st_llm_model = L(gr.Textbox(value=settings.llm.model, label=UI["en"]["st_llm_model"],
                                             placeholder="qwen2.5:3b-instruct"), "label", "st_llm_model")
-                st_note = L(gr.Markdown(UI["en"]["st_note"]), "value", "st_note")
+                L(gr.Markdown(UI["en"]["st_note"]), "value", "st_note")
 
         for tab, key in ((tab_chat, "tab_chat"), (tab_lookup, "tab_lookup"), (tab_docs, "tab_docs"),
                          (tab_eval, "tab_eval"), (tab_settings, "tab_settings")):

@@ -11,7 +11,6 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 from assistant.engine import Engine
 from index.langchain_retriever import KaynakRetriever
 from index.retriever import QueryError
-from kaynak.config import Settings
 
 QUERY = "Türkiye ile Kırgızistan arasındaki askeri eğitim işbirliği"
 METADATA_KEYS = {"id", "doc", "section", "page", "page_end", "lang", "score", "start", "end"}
@@ -20,14 +19,6 @@ METADATA_KEYS = {"id", "doc", "section", "page", "page_end", "lang", "score", "s
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@pytest.fixture(scope="session")
-def thesis_engine(session_dir: Path, model_path) -> Engine:
-    """The bundled thesis, ingested on first use (shared on disk with the other index test modules)."""
-    eng = Engine(Settings(data_dir=session_dir / "thesis"))
-    eng.warm_up()
-    return eng
 
 
 @pytest.mark.anyio  # runs the standard async test (anyio ignores the mark on the sync ones)

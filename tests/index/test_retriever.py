@@ -19,14 +19,6 @@ KY_SENTENCE = (
 )
 
 
-@pytest.fixture(scope="session")
-def thesis_engine(session_dir: Path, model_path) -> Engine:
-    """An Engine over the bundled thesis; the fresh data dir makes auto_ingest ingest it on first use."""
-    eng = Engine(Settings(data_dir=session_dir / "thesis"))
-    eng.warm_up()
-    return eng
-
-
 @pytest.fixture(scope="module")
 def n_chunks(thesis_engine: Engine) -> int:
     return len(thesis_engine.chunks())

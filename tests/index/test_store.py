@@ -19,7 +19,6 @@ import pytest
 
 from assistant.engine import EmptyIndexError, Engine
 from index.embedder import Embedder
-from index.indexer import Indexer
 from index.store import Manifest, Store, StoreError
 from kaynak.config import BUNDLED_CORPUS, Settings
 
@@ -64,14 +63,6 @@ def docs(tmp_path: Path) -> Path:
 @pytest.fixture()
 def engine(tmp_path: Path, embedder: Embedder) -> Engine:
     return make_engine(tmp_path / "data", embedder)
-
-
-@pytest.fixture(scope="session")
-def thesis_dir(session_dir: Path, model_path) -> Path:
-    """The bundled thesis ingested once per session (shared, read-only, with the other index tests)."""
-    data = session_dir / "thesis"
-    Engine(Settings(data_dir=data)).warm_up()
-    return data
 
 
 def ids_by_doc(snap) -> dict[str, list[str]]:

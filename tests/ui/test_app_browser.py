@@ -1,10 +1,8 @@
-"""The real web app in headless Chromium: `kaynak serve` as a subprocess on a fresh data dir (bundled thesis).
+"""The real web app in headless Chromium: `kaynak serve` as a subprocess on its own data dir.
 
 Run with ``pytest -m browser tests/ui/test_app_browser.py``. Needs Debian's chromium at /usr/bin/chromium.
-The first start builds the index from the thesis, so the server fixture waits up to
-KAYNAK_TEST_SERVE_TIMEOUT seconds (default 1800). To skip that build on a slow machine, point
-KAYNAK_TEST_SERVE_SEED at a data dir that already holds an index of the thesis: it is copied into the fresh
-session dir first (the server then loads it instead of ingesting).
+The data dir starts as a copy of the session's thesis index (tests/conftest.py), so the server loads it instead
+of embedding the thesis a second time; uploads and removals in these tests touch only the copy.
 """
 from __future__ import annotations
 
@@ -56,13 +54,11 @@ def _kaynak() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, thesis_dir: Path):
     port = _free_port()
     data = tmp_path_factory.mktemp("serve") / "data"
     log_path = data.parent / "serve.log"
-    seed = os.environ.get("KAYNAK_TEST_SERVE_SEED")
-    if seed:
-        shutil.copytree(seed, data, ignore=shutil.ignore_patterns("uploads", "eval-runs", ".lock"))
+    shutil.copytree(thesis_dir, data, ignore=shutil.ignore_patterns("uploads", "eval-runs", ".lock"))
     env = {**os.environ, "KAYNAK_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "KAYNAK_AUTH": ""}
     log = open(log_path, "w")
