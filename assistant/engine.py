@@ -169,7 +169,7 @@ class Engine:
         hits = self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
         t2 = time.perf_counter()
         passages = hits[: k or self.settings.answer.passages]
-        for piece in answerer.stream(question if query == question else query, passages, lang):
+        for piece in answerer.stream(query, passages, lang):
             if isinstance(piece, Answer):
                 timings = {"rewrite": t1 - t0, "retrieve": t2 - t1, **piece.timings, "total": time.perf_counter() - t0}
                 yield replace(piece, query=query, hits=tuple(hits), timings=timings)

@@ -7,7 +7,7 @@ from assistant.base import Answerer
 from assistant.extractive import ExtractiveAnswerer
 from index.embedder import Embedder
 from index.store import Snapshot
-from kaynak.config import Settings
+from kaynak.config import ConfigError, Settings
 
 ANSWERERS = ("extractive", "llm")
 
@@ -17,10 +17,10 @@ def create_answerer(settings: Settings, embedder: Embedder, snapshot: Callable[[
     offline = ExtractiveAnswerer(settings, embedder, snapshot)
     name = settings.answer.answerer
     if name not in ANSWERERS:
-        raise ValueError(f"unknown answerer {name!r}; valid: {', '.join(ANSWERERS)}")
+        raise ConfigError(f"unknown answerer {name!r}; valid: {', '.join(ANSWERERS)}")
     if name == "llm" or settings.llm.enabled:
         if not settings.llm.enabled:
-            raise ValueError("answerer 'llm' needs llm.base_url and llm.model (or --llm-url and --llm-model)")
+            raise ConfigError("answerer 'llm' needs llm.base_url and llm.model (or --llm-url and --llm-model)")
         from assistant.llm import LLMAnswerer  # imports LangChain's OpenAI client only when used
 
         return LLMAnswerer(settings, fallback=offline)

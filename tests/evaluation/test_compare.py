@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import pytest
-
-from evaluation.compare import compare_runs, format_comparison, paired_bootstrap_ci, write_comparison
 from test_report import SCRIPT_A
+
+from evaluation.compare import (
+    compare_runs,
+    format_comparison,
+    paired_bootstrap_ci,
+    write_comparison,
+)
 
 # B fixes d003 (miss -> hit) and d022 (now refuses); breaks d001 (now refused) and d023 (evidence at rank 7)
 SCRIPT_B = {**SCRIPT_A, "d003": "good@1", "d022": "refuse", "d001": "miss", "d023": "good@7"}

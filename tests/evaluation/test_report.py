@@ -5,8 +5,8 @@ import json
 import re
 
 import pytest
+from eval_fakes import read_jsonl
 
-from conftest import read_jsonl
 from evaluation.runner import read_results, read_summary
 
 SCRIPT_A = {
@@ -108,7 +108,8 @@ def test_html_escapes_hostile_text(tmp_path, chunks):
 
 
 def test_llm_judged_faithfulness_is_labelled(tmp_path, eval_items, chunks):
-    from conftest import FakeAssistant
+    from eval_fakes import FakeAssistant
+
     from evaluation.judge import judge_faithfulness, parse_score
     from evaluation.runner import run_eval
 
