@@ -50,6 +50,7 @@ def main() -> None:
     assert isinstance(answerer, ExtractiveAnswerer)
     qa = [json.loads(line) for line in Path(a.qa).read_text(encoding="utf-8").splitlines() if line.strip()]
     eng.ask(qa[0]["question"])  # warm caches
+    depth = settings.answer.passages
 
     lat, cite_prec, value, lang_ok, refused_real, false_ref = [], [], [], [], [], []
     failures: dict[str, list[str]] = {"citation": [], "value": [], "language": [], "refusal": [], "false refusal": []}
@@ -64,9 +65,9 @@ def main() -> None:
             refused_real.append(ans.refused)
             if not ans.refused:
                 failures["refusal"].append(q["id"])
-            neg_support.append(answerer.select(q["question"], hits[:5], lang)[2])
+            neg_support.append(answerer.select(q["question"], hits[:depth], lang)[2])
             continue
-        pos_support.append(answerer.select(q["question"], hits[:5], lang)[2])
+        pos_support.append(answerer.select(q["question"], hits[:depth], lang)[2])
         false_ref.append(ans.refused)
         lang_ok.append(frame_lang(ans.text) == q["lang"])
         if ans.refused:
@@ -86,7 +87,7 @@ def main() -> None:
                         failures["value"].append(q["id"])
         # simulated "not in the document": the same question without its evidence passages
         rest = [h for h in hits if not any(contains_quote(h.chunk.text, e) for e in q["evidence"])]
-        neg_support.append(answerer.select(q["question"], rest[:5], lang)[2])
+        neg_support.append(answerer.select(q["question"], rest[:depth], lang)[2])
 
     mean = lambda xs: sum(xs) / max(1, len(xs))  # noqa: E731
     neg = np.array(neg_support)

@@ -83,7 +83,9 @@ class RetrievalSettings(BaseModel):
 
 class AnswerSettings(BaseModel):
     answerer: Literal["extractive", "llm"] = "extractive"
-    passages: int = Field(5, ge=1, le=20, description="passages the answerer reads")
+    # 3 measured as good as 5 on the dev set (same citation precision and value match, one more real refusal)
+    # at ask p95 493 ms instead of 837 ms: every sentence of every passage read is embedded.
+    passages: int = Field(3, ge=1, le=20, description="passages the answerer reads")
     max_sentences: int = Field(2, ge=1, le=5)
     max_question_chars: int = Field(2000, ge=10)
 
