@@ -10,7 +10,7 @@ from index.retriever import QueryError
 from kaynak.text import contains_quote
 
 # Regression floors at or a little below what benchmarks/answer.py measured on the dev set (citation
-# precision 0.90, value match 0.80, real refusals 3/5, false refusal 0.11): they catch regressions, the
+# precision 0.90, value match 0.80, real refusals 4/5, false refusal 0.11): they catch regressions, the
 # issue's goals (0.93 / 0.92 / 0.85 / 0.10) are not met yet.
 MIN_CITATION_PRECISION = 0.87
 MIN_VALUE_MATCH = 0.75
