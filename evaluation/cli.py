@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -11,8 +10,6 @@ from evaluation.compare import compare_runs, format_comparison, write_comparison
 from evaluation.qa import QAFormatError, load_qa
 from evaluation.runner import run_eval
 from kaynak.config import Settings
-
-log = logging.getLogger(__name__)
 
 
 def check_floors(metrics: dict[str, dict], floors: dict[str, float]) -> list[str]:

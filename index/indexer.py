@@ -19,7 +19,7 @@ from index.embedder import Embedder
 from index.store import DocRecord, Manifest, Snapshot, Store, StoreError
 from ingest.chunker import CHUNKER_VERSION
 from ingest.pipeline import iter_files, parse_document
-from ingest.readers import IngestError
+from ingest.readers import IngestError, check_file
 from kaynak import __version__
 from kaynak.config import Settings
 from kaynak.types import Chunk
@@ -102,9 +102,7 @@ class Indexer:
             new_chunks: dict[str, list[Chunk]] = {}
             for path in self._expand(paths, report):
                 try:
-                    size_mb = path.stat().st_size / 2**20
-                    if size_mb > self.settings.chunking.max_file_mb:
-                        raise IngestError(path, f"file is {size_mb:.0f} MB, over the {self.settings.chunking.max_file_mb:.0f} MB limit (chunking.max_file_mb)")
+                    check_file(path, self.settings.chunking.max_file_mb)  # before hashing a huge file
                     sha = file_sha256(path)
                     doc_id = path.name
                     old = docs.get(doc_id)

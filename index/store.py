@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -244,14 +243,3 @@ def _atomic_write(path: Path, text: str) -> None:
     finally:
         os.close(fd)
 
-
-def manifest_summary(m: Manifest) -> dict[str, Any]:
-    return {
-        "model": m.model,
-        "dim": m.dim,
-        "index_backend": m.index_backend,
-        "chunker_version": m.chunker_version,
-        "documents": len(m.docs),
-        "chunks": len(m.chunk_ids),
-        "created": m.created,
-    }

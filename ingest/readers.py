@@ -59,9 +59,11 @@ class RawDocument:
     sha256: str = ""  # of the source bytes: the index layer re-ingests a file only when this changes
 
 
-def read_document(path: Path, max_mb: float) -> RawDocument:
-    """Read one .txt/.md/.pdf file; raise IngestError for anything unusable."""
-    path = Path(path)
+def check_file(path: Path, max_mb: float) -> None:
+    """Raise IngestError unless `path` is an existing file of a supported type within the size limit.
+
+    Runs before any byte is read, so a huge or unsupported file is refused without being loaded.
+    """
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -75,9 +77,16 @@ def read_document(path: Path, max_mb: float) -> RawDocument:
         raise IngestError(
             path, f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
         )
-    # Checked before reading, so a huge file is refused without being loaded.
     if size > max_mb * 1024 * 1024:
-        raise IngestError(path, f"file is {size / 1024 / 1024:.1f} MB, larger than the limit of {max_mb:g} MB")
+        raise IngestError(
+            path, f"file is {size / 1024 / 1024:.1f} MB, larger than the limit of {max_mb:g} MB (chunking.max_file_mb)"
+        )
+
+
+def read_document(path: Path, max_mb: float) -> RawDocument:
+    """Read one .txt/.md/.pdf file; raise IngestError for anything unusable."""
+    path = Path(path)
+    check_file(path, max_mb)
     try:
         data = path.read_bytes()
     except PermissionError:
@@ -87,7 +96,7 @@ def read_document(path: Path, max_mb: float) -> RawDocument:
     if not data.strip():
         raise IngestError(path, "file is empty" if not data else "file holds only whitespace")
     sha = hashlib.sha256(data).hexdigest()
-    if suffix in PDF_SUFFIXES:
+    if path.suffix.lower() in PDF_SUFFIXES:
         text, breaks = _read_pdf(path, data)
         return RawDocument(path.name, path, text, "pdf", page_breaks=breaks, encoding="", sha256=sha)
     text, encoding = decode_text(path, data)
