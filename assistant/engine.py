@@ -162,8 +162,11 @@ class Engine:
         self._ready()
         lang = detect_lang(question, self.settings.chunking.languages)
         answerer = self.answerer(llm)
-        chat_model = getattr(answerer, "chat_model", None)
-        query = standalone_query(question, history or [], lang, chat_model=chat_model) if history else question
+        rewrite = getattr(answerer, "rewrite", None)  # an LLM answerer rewrites follow-ups with its model
+        if not history:
+            query = question
+        else:
+            query = rewrite(question, history, lang) if rewrite else standalone_query(question, history, lang)
         t1 = time.perf_counter()
         depth = max(k or self.settings.answer.passages, 10)
         hits = self.retriever.search(query, k=depth, mode=mode, query_lang=lang)

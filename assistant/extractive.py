@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.base import Answerer
 from assistant.phrases import ACCORDING_TO, refusal, source_label
-from assistant.question import QuestionInfo, analyse, evidence_context, has_answer_type
+from assistant.question import QuestionInfo, analyse, evidence_context, has_answer_type, name_keys
 from index.embedder import Embedder
 from index.store import Snapshot
 from ingest.sentences import split_sentences
@@ -34,15 +34,18 @@ log = logging.getLogger(__name__)
 # (~0.75-0.95), so the other weights are small: they break ties between similar sentences. Set on the dev
 # set (benchmarks/answer.py): retrieval's first passage holds the evidence 89% of the time.
 W_SENT, W_CHUNK, W_FIRST, W_TERMS, W_NUMBERS, W_TYPE = 1.0, 0.5, 0.02, 0.04, 0.01, 0.03
+# + W_NAMES * share of the question's proper names in a sentence of another language (Таджикистан ~ Tacikistan)
+W_NAMES = 0.02
 MIN_SENTENCE_CHARS = 25
 # Support (see `support()`): logistic regression fitted on the dev set's answerable questions against
 # simulated negatives (each question re-asked with its evidence passages removed) and the real ones.
 # Raw-scale coefficients of: sentence cosine, idf-weighted term coverage, numbers present, same language.
 SUPPORT_COEF = (35.5, 1.5, 1.5, -1.8)
 SUPPORT_BIAS = -31.9
-# Refuse below this support: on the dev set 0.52 of negatives refused at 0.07 answerable wrongly refused
-# (benchmarks/answer.py prints the whole curve).
-SUPPORT_THRESHOLD = 0.3
+# Refuse below this support. On the dev set (benchmarks/answer.py prints the whole curve): 5/5 real negatives
+# and 0.51 of simulated ones refused at 3/45 answerable wrongly refused; 0.3 refused one question fewer of
+# each kind, 0.4 took false refusals to 5/45. A refusal costs the asker less than a wrong value.
+SUPPORT_THRESHOLD = 0.35
 
 
 @dataclass(frozen=True)
@@ -72,26 +75,64 @@ class ExtractiveAnswerer(Answerer):
 
     def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         t0 = time.perf_counter()
-        hits = hits[: self.settings.answer.passages]
-        q, cands, s = self.select(question, hits, lang)
+        passages = list(hits[: self.settings.answer.passages])
+        q, qv, cands, s = self._select(question, passages, lang)
         if not cands:
             return self._refuse(lang, "no passage was found", t0)
         if s < self.threshold:
             return self._refuse(lang, f"the best passage does not answer this question (support {s:.2f})", t0)
         best = cands[0]
         chosen = [best]
-        if q.kind in ("numeric", "date", "who") and self.settings.answer.max_sentences > 1:
-            # The sentence that matches the question's wording often sets the scene and the next one holds
-            # the value ("... Aşkabat'a resmi ziyarette bulunan Erdoğan ..." / "... 8 yeni işbirliği anlaşması
-            # imzalanmıştır"): add the best sentence of the same passage that holds a value of the asked type.
-            same = [c for c in cands[1:] if c.hit_index == best.hit_index and has_answer_type(c.text, q)]
-            if same:
-                chosen.append(same[0])
-        return self._compose(lang, hits, chosen, t0)
+        if q.kind != "other" and self.settings.answer.max_sentences > 1:
+            companion = self._companion(q, qv, best, cands, passages)
+            if companion is not None:
+                chosen.append(companion)
+        if q.kind in ("numeric", "date") and not any(has_answer_type(c.text, q) for c in chosen):
+            # about the topic, but no amount or date to give: "what did the contract cost?" answered with the
+            # sentence that says the contract was signed
+            return self._refuse(lang, f"the passages found hold no {'amount' if q.kind == 'numeric' else 'date'}", t0)
+        return self._compose(lang, passages, chosen, t0)
+
+    def _companion(self, q: QuestionInfo, qv: np.ndarray, best: Candidate, cands: list[Candidate], passages: list[Hit]) -> Candidate | None:
+        """The best sentence near the chosen one that holds a value of the asked type.
+
+        The sentence that matches the question's wording often sets the scene and the next one holds the
+        value ("... Aşkabat'a resmi ziyarette bulunan Erdoğan ..." / "... 8 yeni işbirliği anlaşması
+        imzalanmıştır"), sometimes across a chunk boundary: so when the chosen sentence holds no such value,
+        the pool is its passage and the passage that continues it (appended to `passages` when cited).
+        """
+        chunk = passages[best.hit_index].chunk
+        read_on = self.snapshot is not None and not has_answer_type(best.text, q)
+        nxt = self.snapshot().following(chunk.id) if read_on else None
+        near = {best.hit_index} | {i for i, h in enumerate(passages) if nxt is not None and h.chunk.id == nxt.id}
+        pool = [c for c in cands[1:] if c.hit_index in near and has_answer_type(c.text, q)]
+        if nxt is not None and not any(h.chunk.id == nxt.id for h in passages):
+            extra = [Hit(chunk=nxt, score=0.0)]
+            typed = [
+                c for c in self._candidates(q, qv, extra, hit_offset=len(passages))
+                if has_answer_type(c.text, q)
+            ]
+            if typed:
+                passages.append(extra[0])
+                pool += typed
+        return max(pool, key=lambda c: c.score, default=None)
 
     def select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, list[Candidate], float]:
         """Ranked candidate sentences and the support of the best one (0 when there is none)."""
+        q, _, cands, s = self._select(question, hits, lang)
+        return q, cands, s
+
+    def _select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, np.ndarray, list[Candidate], float]:
         q = analyse(question, lang)
+        self.embedder.warm_up()
+        qv = self.embedder.embed_queries([question])[0]
+        cands = sorted(self._candidates(q, qv, hits), key=lambda c: -c.score)
+        if not cands:
+            return q, qv, [], 0.0
+        best = cands[0]
+        return q, qv, cands, support(best, same_lang=hits[best.hit_index].chunk.lang == lang)
+
+    def _candidates(self, q: QuestionInfo, qv: np.ndarray, hits: list[Hit], hit_offset: int = 0) -> list[Candidate]:
         spans = [
             (i, a, b, h.chunk.text[a:b].strip())
             for i, h in enumerate(hits)
@@ -99,34 +140,38 @@ class ExtractiveAnswerer(Answerer):
             if len(h.chunk.text[a:b].strip()) >= MIN_SENTENCE_CHARS
         ]
         if not spans:
-            return q, [], 0.0
-        self.embedder.warm_up()
-        qv = self.embedder.embed_queries([question])[0]
+            return []
         sims = self.embedder.embed_passages([sent for *_, sent in spans]) @ qv
         chunk_sims = self._chunk_sims(qv, hits)
-        evidence = [self._evidence(q, h) for h in hits]
+        known = set().union(*(name_keys(evidence_context(h.chunk)) for h in hits)) if q.terms.names else set()
+        evidence = [self._evidence(q, h, known) for h in hits]
         cands = []
         for (i, a, b, sent), sim in zip(spans, sims):
             coverage, numbers = evidence[i]
             score = (
                 W_SENT * float(sim)
                 + W_CHUNK * chunk_sims[i]
-                + W_FIRST * (i == 0)
+                + W_FIRST * (i + hit_offset == 0)
                 + W_TERMS * coverage
                 + W_NUMBERS * numbers
                 + W_TYPE * has_answer_type(sent, q)
+                + W_NAMES * (q.terms.names_in(name_keys(sent), known) if known and hits[i].chunk.lang != q.lang else 1.0)
             )
-            cands.append(Candidate(i, a, b, sent, score, float(sim), coverage, numbers))
-        cands.sort(key=lambda c: -c.score)
-        best = cands[0]
-        return q, cands, support(best, same_lang=hits[best.hit_index].chunk.lang == lang)
+            cands.append(Candidate(i + hit_offset, a, b, sent, score, float(sim), coverage, numbers))
+        return cands
 
-    def _evidence(self, q: QuestionInfo, hit: Hit) -> tuple[float, float]:
-        """(idf-weighted term coverage, share of the question's numbers) of a passage with its title."""
+    def _evidence(self, q: QuestionInfo, hit: Hit, known: set[str]) -> tuple[float, float]:
+        """(term coverage, share of the question's numbers) of a passage with its title; `known`: name keys
+        of all passages read."""
         chunk = hit.chunk
         context = evidence_context(chunk)
         weights = self.snapshot().term_weights(q.terms.terms, chunk.lang) if self.snapshot else None
-        return q.terms.coverage(context, chunk.lang, weights), q.terms.numbers_in(context)
+        coverage = q.terms.coverage(context, chunk.lang, weights)
+        if chunk.lang != q.lang and known:
+            # across languages the question's words are mostly not the passage's (and an English word met
+            # in a Turkish passage's bibliography is noise), but its names carry over: count them as much
+            coverage = (coverage + q.terms.names_in(name_keys(context), known)) / 2
+        return coverage, q.terms.numbers_in(context)
 
     def _chunk_sims(self, qv: np.ndarray, hits: list[Hit]) -> list[float]:
         vecs = None
@@ -189,7 +234,8 @@ def support(best: Candidate, same_lang: bool) -> float:
     right passage is just as close. So the passage must also hold the question's numbers (a question about
     2021 answered from a passage about 2018 is about the topic, not the answer) and its rare terms, weighed
     by idf among passages of that language so that an English question's English words, which a Turkish
-    passage cannot contain, count for nothing while names and numbers count fully. Same-language pairs get
+    passage cannot contain, count for nothing while names and numbers count fully; across languages the
+    question's proper names, matched across scripts and spellings, make half of that coverage. Same-language pairs get
     higher cosines for the same relevance; the last coefficient takes that offset out.
     """
     a, b, c, d = SUPPORT_COEF

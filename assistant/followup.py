@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from assistant.citations import _STOP, _WORD, find_entities, numbers
@@ -229,11 +230,13 @@ def standalone_query(
     history: list[tuple[str, str]],
     lang: str,
     chat_model: Any = None,
+    on_error: Callable[[Exception], None] | None = None,
 ) -> str:
     """`question` rewritten to stand alone given `history` [(question, answer), ...], oldest first.
 
     With `chat_model` (a LangChain chat model) the model rewrites it; otherwise, or if the model fails or
-    replies with nothing usable, the offline rule of the module doc applies. Without history, or when the
+    replies with nothing usable, the offline rule of the module doc applies (and `on_error` hears why).
+    Without history, or when the
     question is not a follow-up, the question comes back unchanged.
     """
     if not history:
@@ -243,6 +246,8 @@ def standalone_query(
             return _llm_rewrite(question, history, chat_model)
         except Exception as e:  # endpoint down, timeout, garbage: the offline rule still works
             log.warning("follow-up rewrite by LLM failed (%s); using the offline rule", e)
+            if on_error is not None:
+                on_error(e)
     return _offline(question, history)
 
 

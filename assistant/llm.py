@@ -27,6 +27,7 @@ from assistant.citations import (
     render_numbers,
     strip_markers,
 )
+from assistant.followup import standalone_query
 from assistant.phrases import LANG_NAMES, NOT_IN_DOCUMENT, refusal
 from kaynak.config import Settings
 from kaynak.text import match_norm
@@ -201,6 +202,12 @@ class LLMError(RuntimeError):
         self.unreachable = unreachable  # no answer at all (refused, timed out) vs. a bad one
 
 
+# An endpoint that could not be reached (refused, timed out) is not asked again for this long: a follow-up
+# rewrite and an answer each waiting out the timeout, question after question, is what users of a stopped
+# Ollama would otherwise get.
+RETRY_AFTER_S = 30.0
+
+
 class LLMAnswerer(Answerer):
     """Answers with an OpenAI-compatible chat model through LangChain (``prompt | ChatOpenAI``).
 
@@ -221,6 +228,7 @@ class LLMAnswerer(Answerer):
         self.similarity = similarity
         self._chat_model: Any = None
         self._chain: Any = None
+        self._unreachable: tuple[float, str] | None = None  # (when, why) of the last unreachable endpoint
 
     @property
     def endpoint(self) -> str:
@@ -251,6 +259,22 @@ class LLMAnswerer(Answerer):
         )
         self._chain = build_prompt() | self._chat_model
 
+    def rewrite(self, question: str, history: list[tuple[str, str]], lang: str) -> str:
+        """A follow-up made standalone by the model; the offline rule when there is none or it is down."""
+        model = self.chat_model if self.settings.llm.enabled and self._recently_unreachable() is None else None
+        return standalone_query(question, history, lang, chat_model=model, on_error=self._note_failure)
+
+    def _note_failure(self, e: Exception) -> None:
+        why, unreachable = _describe(e)
+        if unreachable:
+            self._unreachable = (time.monotonic(), why)
+
+    def _recently_unreachable(self) -> str | None:
+        """Why the endpoint was unreachable, if that was under RETRY_AFTER_S ago."""
+        if self._unreachable is None or time.monotonic() - self._unreachable[0] >= RETRY_AFTER_S:
+            return None
+        return self._unreachable[1]
+
     # -- generation
 
     def _generate(self, question: str, hits: list[Hit], lang: str) -> Iterator[str]:
@@ -279,13 +303,24 @@ class LLMAnswerer(Answerer):
         if not hits:
             yield self._fall_back(question, hits, lang, "no passages were retrieved", t0)
             return
+        down = self._recently_unreachable()
+        if down is not None:
+            yield self._fall_back(
+                question, hits, lang,
+                f"LLM endpoint unreachable at {self.endpoint}: {down} (tried again {RETRY_AFTER_S:.0f} s after the "
+                "failure) — offline answer shown", t0,
+            )
+            return
         self.warm_up()
         pieces: list[str] = []
         try:
             for piece in self._generate(question, hits, lang):
                 pieces.append(piece)
                 yield piece
+            self._unreachable = None
         except LLMError as e:
+            if e.unreachable:
+                self._unreachable = (time.monotonic(), str(e))
             log.warning("LLM endpoint %s failed: %s", self.endpoint, e)
             how = "unreachable at" if e.unreachable else "gave no usable reply at"
             yield self._fall_back(

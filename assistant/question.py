@@ -11,21 +11,42 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from index.tokenize import query_tokens, tokenize
-from kaynak.text import tr_lower
+from kaynak.text import name_key, tr_lower
 from kaynak.types import Chunk
 
 _NUMERIC = re.compile(
-    r"\b(kaç|kaçıncı|ne kadar|yüzde kaç|how many|how much|what (?:percentage|share|amount|volume|number|value)|"
-    r"сколько|каков[а-я]* (?:объ[её]м|сумм|размер|доля)|канча)",
+    r"\b(kaç|kaçıncı|ne kadar|yüzde kaç|maliyet|bedel|tutar|fiyat|how many|how much|"
+    r"what (?:percentage|share|amount|volume|number|value|cost|price)|(?:cost|price|worth|value) of|"
+    r"сколько|каков[а-я]* (?:объ[её]м|сумм|размер|доля|стоимост|цен)|стоимост|канча|баасы|наркы)",
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\b(ne zaman|hangi (?:yıl|tarih|ay)|kaç yılında|when|what year|which year|what date|in what year|"
-    r"когда|в каком году|какого числа|качан|кайсы жыл)",
+    r"\b(ne zaman|hangi (?:yıl|tarih|ay|gün)|kaç yılında|when|what year|which year|(?:what|which) (?:date|day)|"
+    r"in what year|когда|в каком году|какого числа|в какой день|качан|кайсы (?:жыл|күн))",
     re.IGNORECASE,
 )
 _WHO = re.compile(r"\b(kim|kimdir|kimin|kimler|who|whom|whose|кто|кого|чей|ким|кимдер)\b", re.IGNORECASE)
+# "ne kadarlık ihracat", "what did it cost": the answer is a sum of money, not any number
+_MONEY_ASKED = re.compile(
+    r"\b(ne kadarlık|kaç (?:dolar|lira|avro)|tutar|bedel|maliyet|fiyat|cost|price|worth|how much money|"
+    r"стоимост|сколько стоит|цен[аеуы]|сумм|баасы|наркы)",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"\d\s*(?:milyon|milyar|bin|million|billion|thousand|млн|млрд|миллион|миллиард|тыс)?[а-яa-zçğışöü.]*\s*"
+    r"(?:dolar|dollar|\$|lira|tl\b|avro|euro|€|доллар|рубл|сом\b|manat|tenge|теңге)|[$€]\s*\d",
+    re.IGNORECASE,
+)
+_WHY = re.compile(r"\b(neden|niçin|niye|why|почему|зачем|по какой причине|эмне үчүн|эмнеге)\b", re.IGNORECASE)
+# what a reason sounds like: "Çünkü ...", "... nedeniyle", "because ...", "потому что", "себеби ..."
+_CAUSE = re.compile(
+    r"\b(çünkü|zira|nedeniyle|sebebiyle|yüzünden|dolayı|amacıyla|because|due to|owing to|since|as a result|"
+    r"потому что|так как|поскольку|из-за|в связи с|себеби|анткени|үчүн)",
+    re.IGNORECASE,
+)
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = re.compile(
@@ -36,6 +57,11 @@ _MONTHS = re.compile(
 )
 _NAME = re.compile(r"\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+(?:\s+[A-ZÇĞİÖŞÜ][a-zçğıöşü]+)+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019\u02bc]*")
+# A capitalised word that is not the question's first, or an acronym: "Azerbaijan", "Таджикистан", "TUSAŞ".
+_CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'\u2019]{2,}")
+# Inflection moves the key's end ("Tacikistan'da" is cut at the apostrophe, "Ирана" is not): a close ratio.
+NAME_MATCH = 85.0
 
 
 def digits(text: str) -> list[str]:
@@ -43,15 +69,37 @@ def digits(text: str) -> list[str]:
     return [re.sub(r"\D", "", m) for m in _NUMBER.findall(text)]
 
 
+def name_keys(text: str) -> set[str]:
+    """`name_key` of every word of `text` (the side names are looked up in)."""
+    return {k for w in _WORD.findall(text) if len(k := name_key(w)) >= 3}
+
+
 @dataclass(frozen=True)
 class QueryTerms:
     numbers: frozenset[str]
     terms: frozenset[str]  # content tokens, folded and stemmed like the BM25 index
+    names: frozenset[str] = frozenset()  # name keys of its proper names, matched across languages
 
     @classmethod
     def of(cls, query: str, lang: str | None) -> QueryTerms:
         terms = frozenset(t for t in query_tokens(query, lang) if not t.isdigit() and len(t) > 2)
-        return cls(frozenset(digits(query)), terms)
+        # an ordinal names a thing ("2. Karabağ Savaşı" is the Second Karabakh War), it is not a value the
+        # evidence must repeat: the passage may well call it "the war"
+        numbers = frozenset(re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(query) if not _is_ordinal(query, m))
+        names = frozenset(k for m in _CAPITALISED.finditer(query.strip()) if len(k := name_key(m.group())) >= 3)
+        return cls(numbers, terms, names)
+
+    def names_in(self, keys: set[str], known: set[str] | None = None) -> float:
+        """Share of the question's names found in a text, given the text's `name_keys`.
+
+        Works across languages and scripts, so it is the entity check for an English or Russian question
+        over Turkish passages. Names in `known` only (those some passage read mentions), when given: a name
+        the passages never use ("Ministry", capitalised in English) says nothing either way. 1.0 with none.
+        """
+        names = [n for n in self.names if known is None or _found(n, known)]
+        if not names:
+            return 1.0
+        return sum(_found(n, keys) for n in names) / len(names)
 
     def coverage(self, text: str, lang: str, weights: Mapping[str, float] | None = None) -> float:
         """Share of the query's content terms found in `text`.
@@ -76,6 +124,10 @@ class QueryTerms:
         return sum(n in have for n in self.numbers) / len(self.numbers)
 
 
+def _found(name: str, keys: set[str]) -> bool:
+    return name in keys or process.extractOne(name, keys, scorer=fuzz.ratio, score_cutoff=NAME_MATCH) is not None
+
+
 def evidence_context(chunk: Chunk) -> str:
     """A passage as the checks read it: its section title, then its text."""
     return " ".join([*chunk.section[-1:], chunk.text])
@@ -85,7 +137,7 @@ def evidence_context(chunk: Chunk) -> str:
 class QuestionInfo:
     text: str
     lang: str
-    kind: str  # "numeric" | "date" | "who" | "other"
+    kind: str  # "numeric" | "date" | "who" | "why" | "other"
     terms: QueryTerms  # its numbers and key terms
 
     @property
@@ -101,6 +153,8 @@ def analyse(question: str, lang: str) -> QuestionInfo:
         kind = "numeric"
     elif _WHO.search(low):
         kind = "who"
+    elif _WHY.search(low):
+        kind = "why"
     else:
         kind = "other"
     return QuestionInfo(question, lang, kind, QueryTerms.of(question, lang))
@@ -109,13 +163,27 @@ def analyse(question: str, lang: str) -> QuestionInfo:
 _ORDINAL_OR_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 
 
+def _is_ordinal(text: str, m: re.Match[str]) -> bool:
+    """ "15. Zirvesi", "2. maddesi": a number, a full stop, a space and a word (Turkish writes ordinals so)."""
+    after = text[m.end() : m.end() + 3]
+    return len(after) == 3 and after[0] == "." and after[1] == " " and after[2].isalpha()
+
+
+def _is_designation(text: str, m: re.Match[str]) -> bool:
+    """A model name, not a quantity: "Su-25", "F-16", "T129", "TB2"."""
+    before = text[max(0, m.start() - 2) : m.start()]
+    return bool(before) and (before[-1].isalpha() or before[-1] in "-–" and before[:1].isalpha())
+
+
 def amounts(sentence: str) -> set[str]:
-    """Numbers that can answer "how many / how much": not years, not ordinals ("15. Zirvesi", "2. maddesi")."""
+    """Numbers that can answer "how many / how much": not years, ordinals ("15. Zirvesi") or model names."""
     out = set()
     for m in _NUMBER.finditer(sentence):
         after = sentence[m.end() : m.end() + 2]
-        if after.startswith(".") and after[1:2].isspace() or after[:1] in ("-", "–") and _ORDINAL_OR_YEAR.match(m.group()):
-            continue  # an ordinal, or a year range such as "2019-2020"
+        if _is_ordinal(sentence, m) or _is_designation(sentence, m):
+            continue
+        if after[:1] in ("-", "–") and _ORDINAL_OR_YEAR.match(m.group()):
+            continue  # a year range such as "2019-2020"
         if _MONTHS.match(tr_lower(sentence[m.end() : m.end() + 12].strip())):
             continue  # the day of a date: "27 Kasım"
         d = re.sub(r"\D", "", m.group())
@@ -127,10 +195,17 @@ def amounts(sentence: str) -> set[str]:
 def has_answer_type(sentence: str, q: QuestionInfo) -> bool:
     """Does the sentence hold a value of the kind asked for (beyond what the question already says)?"""
     if q.kind == "numeric":
+        if _MONEY_ASKED.search(tr_lower(q.text)) and not _MONEY.search(tr_lower(sentence)):
+            return False
         return bool(amounts(sentence) - q.numbers)
     if q.kind == "date":
-        return bool(_YEAR.search(sentence) or _MONTHS.search(tr_lower(sentence)))
+        # a year or a month beyond those the question already names ("founded in 1925: first export when?")
+        years = set(_YEAR.findall(sentence)) - q.numbers
+        months = {m.group()[:3] for m in _MONTHS.finditer(tr_lower(sentence))}
+        return bool(years or months - {m.group()[:3] for m in _MONTHS.finditer(tr_lower(q.text))})
     if q.kind == "who":
         return bool(_NAME.search(sentence))
+    if q.kind == "why":
+        return bool(_CAUSE.search(tr_lower(sentence)))
     return True
 

@@ -37,6 +37,17 @@ def frame_lang(answer: str) -> str:
     return py3langid.classify(frame if len(frame.split()) >= 3 else answer)[0]
 
 
+def decision(answerer: ExtractiveAnswerer, question: str, hits: list, lang: str) -> float:
+    """The support the refusal threshold is compared with, or 0 when the answerer refuses whatever the
+    threshold (no passage, or no value of the asked type in a numeric or date answer)."""
+    threshold, answerer.threshold = answerer.threshold, 0.0
+    try:
+        refused = answerer.answer(question, hits, lang).refused
+    finally:
+        answerer.threshold = threshold
+    return 0.0 if refused else answerer.select(question, hits, lang)[2]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--qa", default=str(ROOT / "tests" / "data" / "dev_qa.jsonl"))
@@ -65,9 +76,9 @@ def main() -> None:
             refused_real.append(ans.refused)
             if not ans.refused:
                 failures["refusal"].append(q["id"])
-            neg_support.append(answerer.select(q["question"], hits[:depth], lang)[2])
+            neg_support.append(decision(answerer, q["question"], hits[:depth], lang))
             continue
-        pos_support.append(answerer.select(q["question"], hits[:depth], lang)[2])
+        pos_support.append(decision(answerer, q["question"], hits[:depth], lang))
         false_ref.append(ans.refused)
         lang_ok.append(frame_lang(ans.text) == q["lang"])
         if ans.refused:
@@ -87,7 +98,7 @@ def main() -> None:
                         failures["value"].append(q["id"])
         # simulated "not in the document": the same question without its evidence passages
         rest = [h for h in hits if not any(contains_quote(h.chunk.text, e) for e in q["evidence"])]
-        neg_support.append(answerer.select(q["question"], rest[:depth], lang)[2])
+        neg_support.append(decision(answerer, q["question"], rest[:depth], lang))
 
     mean = lambda xs: sum(xs) / max(1, len(xs))  # noqa: E731
     neg = np.array(neg_support)
@@ -104,7 +115,7 @@ def main() -> None:
     for what, ids in failures.items():
         print(f"failed {what}: {' '.join(ids) or '-'}")
     print("\nsupport threshold -> refusal of negatives / false refusal of answerable")
-    for t in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]:
+    for t in [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8]:
         print(f"  {t:.1f}  refusal {float((neg < t).mean()):.3f}  false refusal {float((pos < t).mean()):.3f}")
 
 

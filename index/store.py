@@ -92,6 +92,7 @@ class Snapshot:
     def __post_init__(self) -> None:
         self.position = {c.id: i for i, c in enumerate(self.chunks)}
         self._df: dict[str, Counter[str]] | None = None
+        self._next: dict[str, Chunk] | None = None
         self._docs_per_lang: Counter[str] = Counter(c.lang for c in self.chunks)
 
     def term_weights(self, terms: Iterable[str], lang: str) -> dict[str, float]:
@@ -109,6 +110,19 @@ class Snapshot:
         counts = self._df.get(lang, Counter())
         n = self._docs_per_lang[lang]
         return {t: math.log(1 + (n - counts[t] + 0.5) / (counts[t] + 0.5)) for t in terms if counts[t] > 0}
+
+    def following(self, chunk_id: str) -> Chunk | None:
+        """The chunk that continues this one's text: the next in its document, if in the same section.
+
+        Chunk boundaries cut prose: the sentence that sets the scene may end one chunk and the value it
+        leads to open the next, so the answerer reads on into it.
+        """
+        if self._next is None:
+            order = sorted(self.chunks, key=lambda c: (c.doc_id, c.start))
+            self._next = {
+                a.id: b for a, b in zip(order, order[1:]) if a.doc_id == b.doc_id and a.section == b.section
+            }
+        return self._next.get(chunk_id)
 
     def vectors_for(self, chunk_ids: list[str]) -> np.ndarray:
         """Stored passage vectors of these chunks (no re-embedding)."""

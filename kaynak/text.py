@@ -31,3 +31,25 @@ def match_norm(s: str) -> str:
 def contains_quote(passage: str, quote: str) -> bool:
     q = match_norm(quote)
     return bool(q) and q in match_norm(passage)
+
+
+# Spelling differences between the ways a name is written in English, Russian (romanised) and Turkish:
+# Kyrgyzstan / Кыргызстан / Kırgızistan, Tajikistan / Таджикистан / Tacikistan, Azerbaijan / Azerbaycan.
+_NAME_SOUNDS = (("dzh", "c"), ("dj", "c"), ("zh", "c"), ("kh", "k"), ("sh", "s"), ("ch", "c"), ("j", "c"), ("y", "i"), ("w", "v"))
+_APOSTROPHE = re.compile(r"['\u2019\u02bc]")
+
+
+def name_key(word: str) -> str:
+    """A script- and spelling-neutral key for a proper name, so it can be matched across languages.
+
+    Transliterated to ASCII (anyascii), the suffix after an apostrophe dropped ("Türkiye'nin"), and the
+    usual English/Russian/Turkish sound spellings merged: "Tajikistan", "Таджикистан" and "Tacikistan" all
+    give "tacikistan". Not a translation: a name still has to be spelled alike to match.
+    """
+    from anyascii import anyascii
+
+    s = _APOSTROPHE.split(word, maxsplit=1)[0]
+    s = re.sub(r"[^a-z0-9]", "", anyascii(s).lower())
+    for a, b in _NAME_SOUNDS:
+        s = s.replace(a, b)
+    return s

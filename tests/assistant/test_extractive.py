@@ -9,13 +9,13 @@ from assistant.question import digits
 from index.retriever import QueryError
 from kaynak.text import contains_quote
 
-# Regression floors at or a little below what benchmarks/answer.py measured on the dev set (citation
-# precision 0.90, value match 0.80, real refusals 4/5, false refusal 0.11): they catch regressions, the
-# issue's goals (0.93 / 0.92 / 0.85 / 0.10) are not met yet.
-MIN_CITATION_PRECISION = 0.87
-MIN_VALUE_MATCH = 0.75
-MAX_FALSE_REFUSAL = 0.15
-MIN_REFUSAL_REAL = 0.6
+# Regression floors a little below what benchmarks/answer.py measured on the dev set (citation precision
+# 0.940, value match 0.955, real refusals 5/5, false refusal 3/45 = 0.067; the goals are 0.93 / 0.92 /
+# 0.85 / 0.10): one flipped question must not fail the build, a real regression must.
+MIN_CITATION_PRECISION = 0.91
+MIN_VALUE_MATCH = 0.88
+MAX_FALSE_REFUSAL = 0.10
+MIN_REFUSAL_REAL = 0.8
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +97,26 @@ def test_bad_questions_get_clear_errors(thesis_engine, bad):
     with pytest.raises(QueryError) as e:
         thesis_engine.ask(bad)
     assert "empty" in str(e.value) or "characters" in str(e.value)
+
+
+def test_reads_on_into_the_next_passage_for_the_value(thesis_engine):
+    # "kaç": the visit is described at the end of one chunk, the "8 new agreements" open the next one
+    a = thesis_engine.ask("Erdoğan'ın Kasım 2021'de Aşkabat'a yaptığı ziyarette Türkmenistan ile kaç yeni işbirliği anlaşması imzalandı?")
+    assert not a.refused and "8" in digits(a.text)
+    snap = thesis_engine.snapshot()
+    first, second = a.citations[0].chunk, a.citations[-1].chunk
+    assert first.id != second.id and snap.following(first.id) == second
+    assert "8 yeni işbirliği anlaşması" in a.citations[-1].quote
+
+
+def test_refuses_a_numeric_question_whose_passage_holds_no_amount(thesis_engine):
+    # the contract is in the thesis, its price is not: the Su-25 in the sentence is a model, not an amount
+    a = thesis_engine.ask("Какова стоимость контракта TUSAŞ на модернизацию азербайджанских штурмовиков Су-25?")
+    assert a.refused and "amount" in a.reason
+
+
+def test_cross_language_names_pick_the_passage_about_them(thesis_engine):
+    # Russian question, Turkish evidence; the Kyrgyz summary has a close sentence about Kyrgyzstan's drones
+    a = thesis_engine.ask("Какие беспилотники Таджикистан купил у Ирана в мае 2022 года?")
+    assert not a.refused and a.citations[0].chunk.lang == "tr"
+    assert "Ebabil-2" in a.citations[0].quote

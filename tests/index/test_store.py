@@ -491,3 +491,18 @@ def test_manifest_json_is_plain(engine: Engine, docs: Path):
     store = Store(engine.settings)
     raw = json.loads((store.root / store.current() / "manifest.json").read_text(encoding="utf-8"))
     assert raw["format"] == 1 and raw["dim"] == 384 and raw["docs"]["tr.txt"]["chunker_version"]
+
+
+def test_following_continues_the_text_within_a_section(thesis_engine):
+    snap = thesis_engine.snapshot()
+    by_start = sorted(snap.chunks, key=lambda c: c.start)
+    pairs = [(a, snap.following(a.id)) for a in by_start]
+    linked = [(a, b) for a, b in pairs if b is not None]
+    assert len(linked) > len(by_start) // 2
+    for a, b in linked:
+        assert b.doc_id == a.doc_id and b.section == a.section and b.start >= a.end
+        assert by_start[by_start.index(a) + 1] == b  # the very next chunk, none skipped
+    for a, b in pairs:  # the last chunk of a section is continued by nothing
+        nxt = by_start[by_start.index(a) + 1] if a is not by_start[-1] else None
+        if b is None and nxt is not None and nxt.doc_id == a.doc_id:
+            assert nxt.section != a.section

@@ -1,0 +1,71 @@
+"""What a question asks for and what the evidence must hold: pure functions, no model."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.question import amounts, analyse, has_answer_type, name_keys
+from kaynak.text import name_key
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "kind"),
+    [
+        ("Türkiye ile Kazakistan arasındaki anlaşma hangi gün imzalandı?", "tr", "date"),
+        ("On what date did Turkey and Azerbaijan sign the agreement?", "en", "date"),
+        ("Какова стоимость контракта?", "ru", "numeric"),
+        ("What was the cost of the contract?", "en", "numeric"),
+        ("Türkiye bu çatışmada neden tavır almadı?", "tr", "why"),
+        ("Why did Turkey stay neutral?", "en", "why"),
+        ("Tezin danışmanı kimdir?", "tr", "who"),
+        ("Türkiye'nin Azerbaycan politikası nasıl değerlendirilir?", "tr", "other"),
+    ],
+)
+def test_question_kind(question, lang, kind):
+    assert analyse(question, lang).kind == kind
+
+
+def test_ordinals_in_the_question_are_names_not_values():
+    q = analyse("2. Karabağ Savaşı'ndan önceki son tatbikat 2020'de ne zaman yapıldı?", "tr")
+    assert q.numbers == frozenset({"2020"})
+
+
+def test_amounts_skip_ordinals_years_days_and_model_names():
+    s = "26 Temmuz 2023'te Su-25 ve F-16 uçakları için 15. Zirvede 8 yeni anlaşma ve 1.050.000 dolar"
+    assert amounts(s) == {"8", "1050000"}
+
+
+def test_date_type_needs_a_date_the_question_does_not_already_give():
+    q = analyse("1925'te kurulan fabrika ilk ihracatını hangi yıl yaptı?", "tr")
+    assert not has_answer_type("Fabrika İstanbul'da 1925'te kurulmuştur.", q)
+    assert has_answer_type("Fabrika 1937 yılında ilk ihracatını gerçekleştirmiştir.", q)
+
+
+def test_money_questions_want_a_sum_of_money():
+    q = analyse("TEİ 2023'te ne kadarlık ihracat yaptı?", "tr")
+    assert not has_answer_type("TUSAŞ son 5 yılda 2 ülkeye AKSUNGUR ihraç etmiştir.", q)
+    assert has_answer_type("2023 yılında 345 milyon dolar ihracat yapmışlardır.", q)
+    assert has_answer_type("Som %70 değer kaybetmiştir.", analyse("Som ne kadar değer kaybetti?", "tr"))
+
+
+def test_why_questions_want_a_reason():
+    q = analyse("Türkiye neden tavır almadı?", "tr")
+    assert has_answer_type("Çünkü mesele bir sınır sorunudur.", q)
+    assert not has_answer_type("Türkiye'nin tutumu farklıdır.", q)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Tajikistan", "Tacikistan'da"), ("Таджикистан", "Tacikistan"), ("Azerbaijan", "Azerbaycan"), ("Erdogan", "Erdoğan'ın")],
+)
+def test_name_keys_meet_across_languages(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_names_are_matched_across_scripts_and_unknown_names_are_ignored():
+    q = analyse("Какие беспилотники Таджикистан купил у Ирана?", "ru").terms
+    turkish = name_keys("Tacikistan Mayıs 2022'de İran'dan Ebabil-2 insansız hava araçları satın almıştır.")
+    kyrgyz = name_keys("Кыргызстан Түркиядан учкучсуз учуучу аппараттарды сатып алган.")
+    known = turkish | kyrgyz
+    assert q.names_in(turkish, known) == 1.0
+    assert q.names_in(kyrgyz, known) == 0.0
+    assert analyse("Who chairs the Ministry of Education?", "en").terms.names_in(kyrgyz, known) == 1.0
