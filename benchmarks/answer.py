@@ -116,7 +116,7 @@ def main() -> None:
         print(f"failed {what}: {' '.join(ids) or '-'}")
     print("\nsupport threshold -> refusal of negatives / false refusal of answerable")
     for t in [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8]:
-        print(f"  {t:.1f}  refusal {float((neg < t).mean()):.3f}  false refusal {float((pos < t).mean()):.3f}")
+        print(f"  {t:.2f}  refusal {float((neg < t).mean()):.3f}  false refusal {float((pos < t).mean()):.3f}")
 
 
 if __name__ == "__main__":
