@@ -32,20 +32,11 @@ KS = (1, 5, 10)
 
 
 def pieces(text: str, size: int = 800, overlap: int = 250) -> list[str]:
-    """Join the PDF lines (every line is followed by a blank one) and cut overlapping ~size-char pieces."""
+    """The thesis lines joined (each is followed by a blank line), cut into overlapping ~size-char pieces."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     flat = " ".join(line.strip() for line in text.splitlines() if line.strip())
-    out, start = [], 0
-    while start < len(flat):
-        end = min(len(flat), start + size)
-        if end < len(flat):
-            cut = flat.rfind(" ", start + size // 2, end)
-            end = cut if cut > 0 else end
-        out.append(flat[start:end])
-        if end >= len(flat):
-            break
-        nxt = flat.find(" ", max(start + 1, end - overlap), end)
-        start = nxt + 1 if nxt > 0 else end
-    return out
+    return RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap, separators=[" ", ""]).split_text(flat)
 
 
 def load_qa() -> list[dict]:
