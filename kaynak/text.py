@@ -1,7 +1,9 @@
-"""Text helpers every stage needs: Turkish-aware case folding and the evidence-matching normalisation."""
+"""Text helpers every stage needs: Turkish-aware case folding, the evidence-matching normalisation, name keys."""
 from __future__ import annotations
 
 import re
+
+from anyascii import anyascii
 
 _TR_UPPER = str.maketrans({"İ": "i", "I": "ı"})
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"})
@@ -46,8 +48,6 @@ def name_key(word: str) -> str:
     usual English/Russian/Turkish sound spellings merged: "Tajikistan", "Таджикистан" and "Tacikistan" all
     give "tacikistan". Not a translation: a name still has to be spelled alike to match.
     """
-    from anyascii import anyascii
-
     s = _APOSTROPHE.split(word, maxsplit=1)[0]
     s = re.sub(r"[^a-z0-9]", "", anyascii(s).lower())
     for a, b in _NAME_SOUNDS:
