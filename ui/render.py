@@ -48,6 +48,31 @@ _MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
+# The library's reasons are English (stable for JSON and log readers); the Turkish interface shows the usual
+# ones in Turkish. Endpoint error details (HTTP codes, exception text) stay as they came.
+_REASONS_TR = [
+    (re.compile(r"no passage was found"), "hiç pasaj bulunamadı"),
+    (re.compile(r"the best passage does not answer this question \(support ([\d.]+)\)"),
+     r"en iyi pasaj bu soruyu cevaplamıyor (destek \1)"),
+    (re.compile(r"the passages found hold no amount"), "bulunan pasajlarda sorulan miktar yok"),
+    (re.compile(r"the passages found hold no date"), "bulunan pasajlarda sorulan tarih yok"),
+    (re.compile(r"the LLM found no answer in the passages"), "LLM pasajlarda cevap bulamadı"),
+    (re.compile(r"no LLM configured"), "LLM ayarlanmamış"),
+    (re.compile(r"no passages were retrieved"), "hiç pasaj getirilmedi"),
+    (re.compile(r"LLM endpoint unreachable at"), "LLM uç noktasına ulaşılamadı:"),
+    (re.compile(r"LLM endpoint gave no usable reply at"), "LLM uç noktası kullanılabilir cevap vermedi:"),
+    (re.compile(r"offline answer shown"), "çevrimdışı cevap gösterildi"),
+]
+
+
+def reason_text(reason: str, ui_lang: str = "en") -> str:
+    """Why kaynak refused or fell back, in the interface language where a translation is known."""
+    if ui_lang == "tr":
+        for pattern, turkish in _REASONS_TR:
+            reason = pattern.sub(turkish, reason)
+    return reason
+
+
 def t(key: str, ui_lang: str = "en") -> str:
     return TEXT.get(ui_lang, TEXT["en"]).get(key, TEXT["en"][key])
 
@@ -153,13 +178,13 @@ def answer_html(answer: Answer, uid: str, ui_lang: str = "en") -> str:
     if answer.refused:
         parts.append(
             f'<div class="k-refused"><b>⚠ {esc(t("refused", ui_lang))}</b> — {esc(t("refused_hint", ui_lang))}'
-            + (f'<div class="k-reason">{esc(answer.reason)}</div>' if answer.reason else "")
+            + (f'<div class="k-reason">{esc(reason_text(answer.reason, ui_lang))}</div>' if answer.reason else "")
             + "</div>"
         )
     if answer.text and not (answer.refused and not answer.citations and _same(answer.text, answer.reason)):
         parts.append(answer_text_html(answer.text, uid, (c.n for c in answer.citations)))
     if answer.fallback:
-        reason = f": {esc(answer.reason)}" if answer.reason and not answer.refused else ""
+        reason = f": {esc(reason_text(answer.reason, ui_lang))}" if answer.reason and not answer.refused else ""
         parts.append(f'<div class="k-fallback">{esc(t("fallback", ui_lang))}{reason}</div>')
     return "\n\n".join(parts)
 

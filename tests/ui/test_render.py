@@ -71,6 +71,18 @@ def test_refusal_notice_and_fallback_label():
     assert "Belgede yok" in R.answer_html(Answer(text="", lang="tr", refused=True), "u", "tr")
 
 
+def test_refusal_reasons_in_the_turkish_interface():
+    refused = Answer(text="", lang="tr", refused=True, reason="the best passage does not answer this question (support 0.21)")
+    assert "en iyi pasaj bu soruyu cevaplamıyor (destek 0.21)" in R.answer_html(refused, "u", "tr")
+    assert "does not answer this question (support 0.21)" in R.answer_html(refused, "u", "en")
+    no_date = Answer(text="", lang="tr", refused=True, reason="the passages found hold no date")
+    assert "sorulan tarih yok" in R.answer_html(no_date, "u", "tr")
+    down = _answer(fallback=True, reason="LLM endpoint unreachable at http://127.0.0.1:9/v1: connection failed — offline answer shown")
+    html = R.answer_html(down, "u", "tr")
+    assert "LLM uç noktasına ulaşılamadı: http://127.0.0.1:9/v1: connection failed" in html
+    assert "çevrimdışı cevap gösterildi" in html
+
+
 def test_no_citations_message():
     assert "No sources" in R.sources_html(Answer(text="x", lang="en"), "u", "en")
 
