@@ -14,7 +14,6 @@ from pathlib import Path
 
 from assistant.base import Answerer
 from assistant.factory import create_answerer
-from assistant.followup import standalone_query
 from index.embedder import Embedder
 from index.indexer import IngestReport, Indexer
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
@@ -162,11 +161,7 @@ class Engine:
         self._ready()
         lang = detect_lang(question, self.settings.chunking.languages)
         answerer = self.answerer(llm)
-        rewrite = getattr(answerer, "rewrite", None)  # an LLM answerer rewrites follow-ups with its model
-        if not history:
-            query = question
-        else:
-            query = rewrite(question, history, lang) if rewrite else standalone_query(question, history, lang)
+        query = answerer.rewrite(question, history, lang) if history else question
         t1 = time.perf_counter()
         depth = max(k or self.settings.answer.passages, 10)
         hits = self.retriever.search(query, k=depth, mode=mode, query_lang=lang)

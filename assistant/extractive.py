@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.base import Answerer
 from assistant.phrases import ACCORDING_TO, refusal, source_label
-from assistant.question import QuestionInfo, analyse, evidence_context, has_answer_type, name_keys
+from assistant.question import QueryTerms, QuestionInfo, analyse, evidence_context, has_answer_type, name_keys
 from index.embedder import Embedder
 from index.store import Snapshot
 from ingest.sentences import split_sentences
@@ -58,6 +58,7 @@ class Candidate:
     sim: float
     coverage: float  # of the question's terms by the sentence's passage (idf-weighted)
     numbers: float  # share of the question's numbers in the passage
+    typed: bool  # holds a value of the kind asked for (`has_answer_type`)
 
 
 class ExtractiveAnswerer(Answerer):
@@ -87,7 +88,7 @@ class ExtractiveAnswerer(Answerer):
             companion = self._companion(q, qv, best, cands, passages)
             if companion is not None:
                 chosen.append(companion)
-        if q.kind in ("numeric", "date") and not any(has_answer_type(c.text, q) for c in chosen):
+        if q.kind in ("numeric", "date") and not any(c.typed for c in chosen):
             # about the topic, but no amount or date to give: "what did the contract cost?" answered with the
             # sentence that says the contract was signed
             return self._refuse(lang, f"the passages found hold no {'amount' if q.kind == 'numeric' else 'date'}", t0)
@@ -102,18 +103,14 @@ class ExtractiveAnswerer(Answerer):
         the pool is its passage and the passage that continues it (appended to `passages` when cited).
         """
         chunk = passages[best.hit_index].chunk
-        read_on = self.snapshot is not None and not has_answer_type(best.text, q)
-        nxt = self.snapshot().following(chunk.id) if read_on else None
-        near = {best.hit_index} | {i for i, h in enumerate(passages) if nxt is not None and h.chunk.id == nxt.id}
-        pool = [c for c in cands[1:] if c.hit_index in near and has_answer_type(c.text, q)]
-        if nxt is not None and not any(h.chunk.id == nxt.id for h in passages):
-            extra = [Hit(chunk=nxt, score=0.0)]
-            typed = [
-                c for c in self._candidates(q, qv, extra, hit_offset=len(passages))
-                if has_answer_type(c.text, q)
-            ]
+        nxt = self.snapshot().following(chunk.id) if self.snapshot is not None and not best.typed else None
+        nxt_index = next((i for i, h in enumerate(passages) if nxt is not None and h.chunk.id == nxt.id), None)
+        pool = [c for c in cands[1:] if c.hit_index in (best.hit_index, nxt_index) and c.typed]
+        if nxt is not None and nxt_index is None:
+            extra = Hit(chunk=nxt, score=0.0)
+            typed = [c for c in self._candidates(q, qv, [extra], hit_offset=len(passages)) if c.typed]
             if typed:
-                passages.append(extra[0])
+                passages.append(extra)
                 pool += typed
         return max(pool, key=lambda c: c.score, default=None)
 
@@ -143,35 +140,41 @@ class ExtractiveAnswerer(Answerer):
             return []
         sims = self.embedder.embed_passages([sent for *_, sent in spans]) @ qv
         chunk_sims = self._chunk_sims(qv, hits)
-        known = set().union(*(name_keys(evidence_context(h.chunk)) for h in hits)) if q.terms.names else set()
-        evidence = [self._evidence(q, h, known) for h in hits]
+        # names are compared across languages only; `terms` keeps the names some passage read mentions
+        hit_keys = [name_keys(evidence_context(h.chunk)) for h in hits] if q.terms.names else []
+        known = set().union(*hit_keys)
+        hit_keys = hit_keys if known else []
+        terms = q.terms.known_to(known) if known else q.terms
+        evidence = [self._evidence(q, terms, h, hit_keys[i] if hit_keys else None) for i, h in enumerate(hits)]
         cands = []
         for (i, a, b, sent), sim in zip(spans, sims):
             coverage, numbers = evidence[i]
+            typed = has_answer_type(sent, q)
+            cross = hit_keys and hits[i].chunk.lang != q.lang
             score = (
                 W_SENT * float(sim)
                 + W_CHUNK * chunk_sims[i]
                 + W_FIRST * (i + hit_offset == 0)
                 + W_TERMS * coverage
                 + W_NUMBERS * numbers
-                + W_TYPE * has_answer_type(sent, q)
-                + W_NAMES * (q.terms.names_in(name_keys(sent), known) if known and hits[i].chunk.lang != q.lang else 1.0)
+                + W_TYPE * typed
+                + W_NAMES * (terms.names_in(name_keys(sent)) if cross else 1.0)
             )
-            cands.append(Candidate(i + hit_offset, a, b, sent, score, float(sim), coverage, numbers))
+            cands.append(Candidate(i + hit_offset, a, b, sent, score, float(sim), coverage, numbers, typed))
         return cands
 
-    def _evidence(self, q: QuestionInfo, hit: Hit, known: set[str]) -> tuple[float, float]:
-        """(term coverage, share of the question's numbers) of a passage with its title; `known`: name keys
-        of all passages read."""
+    def _evidence(self, q: QuestionInfo, terms: QueryTerms, hit: Hit, keys: set[str] | None) -> tuple[float, float]:
+        """(term coverage, share of the question's numbers) of a passage with its title; `keys`: the
+        passage's name keys when the question has names, `terms`: the question's, names known ones only."""
         chunk = hit.chunk
         context = evidence_context(chunk)
-        weights = self.snapshot().term_weights(q.terms.terms, chunk.lang) if self.snapshot else None
-        coverage = q.terms.coverage(context, chunk.lang, weights)
-        if chunk.lang != q.lang and known:
+        weights = self.snapshot().term_weights(terms.terms, chunk.lang) if self.snapshot else None
+        coverage = terms.coverage(context, chunk.lang, weights)
+        if chunk.lang != q.lang and keys is not None:
             # across languages the question's words are mostly not the passage's (and an English word met
             # in a Turkish passage's bibliography is noise), but its names carry over: count them as much
-            coverage = (coverage + q.terms.names_in(name_keys(context), known)) / 2
-        return coverage, q.terms.numbers_in(context)
+            coverage = (coverage + terms.names_in(keys)) / 2
+        return coverage, terms.numbers_in(context)
 
     def _chunk_sims(self, qv: np.ndarray, hits: list[Hit]) -> list[float]:
         vecs = None

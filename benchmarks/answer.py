@@ -29,6 +29,7 @@ from assistant.question import digits  # noqa: E402
 from kaynak.config import Settings  # noqa: E402
 from kaynak.lang import detect_lang  # noqa: E402
 from kaynak.text import contains_quote  # noqa: E402
+from kaynak.types import Answer  # noqa: E402
 
 
 def frame_lang(answer: str) -> str:
@@ -37,15 +38,16 @@ def frame_lang(answer: str) -> str:
     return py3langid.classify(frame if len(frame.split()) >= 3 else answer)[0]
 
 
-def decision(answerer: ExtractiveAnswerer, question: str, hits: list, lang: str) -> float:
+def decision(answerer: ExtractiveAnswerer, question: str, hits: list, lang: str) -> tuple[float, Answer]:
     """The support the refusal threshold is compared with, or 0 when the answerer refuses whatever the
-    threshold (no passage, or no value of the asked type in a numeric or date answer)."""
+    threshold (no passage, or no value of the asked type in a numeric or date answer); and the answer given
+    when the support passes the threshold."""
     threshold, answerer.threshold = answerer.threshold, 0.0
     try:
-        refused = answerer.answer(question, hits, lang).refused
+        ans = answerer.answer(question, hits, lang)
     finally:
         answerer.threshold = threshold
-    return 0.0 if refused else answerer.select(question, hits, lang)[2]
+    return (0.0 if ans.refused else answerer.select(question, hits, lang)[2]), ans
 
 
 def main() -> None:
@@ -77,9 +79,9 @@ def main() -> None:
             refused_real.append(ans.refused)
             if not ans.refused:
                 failures["refusal"].append(q["id"])
-            neg_support.append(decision(answerer, q["question"], hits[:depth], lang))
+            neg_support.append(decision(answerer, q["question"], hits[:depth], lang)[0])
             continue
-        pos_support.append(decision(answerer, q["question"], hits[:depth], lang))
+        pos_support.append(decision(answerer, q["question"], hits[:depth], lang)[0])
         false_ref.append(ans.refused)
         lang_ok.append(frame_lang(ans.text) == q["lang"])
         if ans.refused:
@@ -99,12 +101,12 @@ def main() -> None:
                         failures["value"].append(q["id"])
         # simulated "not in the document": the same question without its evidence passages
         rest = [h for h in hits if not any(contains_quote(h.chunk.text, e) for e in q["evidence"])]
-        neg_support.append(decision(answerer, q["question"], rest[:depth], lang))
+        support, again = decision(answerer, q["question"], rest[:depth], lang)
+        neg_support.append(support)
         # ... unless another passage states the same value (the summaries repeat the body): then an answer
         # holding the reference value is right, not a failure to refuse
-        again = answerer.answer(q["question"], rest[:depth], lang)
         ref = max(digits(q["answer"]), key=len, default="") if q["type"] in ("numeric", "date") else ""
-        if not again.refused and ref and ref in digits(again.text):
+        if support >= answerer.threshold and ref and ref in digits(again.text):
             still_answerable.append(len(neg_support) - 1)
 
     mean = lambda xs: sum(xs) / max(1, len(xs))  # noqa: E731
