@@ -9,6 +9,7 @@ in the asker's language; a quote in another language is labelled ("Turkish sourc
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -18,10 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.base import Answerer
+from assistant import entities
+from assistant.entities import NameIndex, name_keys
 from assistant.phrases import ACCORDING_TO, refusal, source_label
-from assistant.question import QueryTerms, QuestionInfo, analyse, evidence_context, has_answer_type, name_keys
+from assistant.question import QueryTerms, QuestionInfo, analyse, evidence_context, has_answer_type
 from index.embedder import Embedder
-from index.store import Snapshot
+from index.store import Snapshot, StoreError
 from ingest.sentences import split_sentences
 from kaynak.config import Settings
 from kaynak.types import Answer, Citation, Hit
@@ -70,9 +73,13 @@ class ExtractiveAnswerer(Answerer):
         # the live index: stored passage vectors (no re-embedding) and term statistics per language
         self.snapshot = snapshot
         self.threshold = SUPPORT_THRESHOLD
+        self._corpus_names: tuple[str, NameIndex] | None = None  # (generation, the names its passages mention)
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
+        entities.warm_up()
+        with contextlib.suppress(StoreError):  # nothing ingested yet: built on the first answer instead
+            self.corpus_names()
 
     def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         t0 = time.perf_counter()
@@ -92,7 +99,32 @@ class ExtractiveAnswerer(Answerer):
             # about the topic, but no amount or date to give: "what did the contract cost?" answered with the
             # sentence that says the contract was signed
             return self._refuse(lang, f"the passages found hold no {'amount' if q.kind == 'numeric' else 'date'}", t0)
+        missing = self.unmentioned(q, [passages[c.hit_index].chunk.id for c in chosen], passages)
+        if missing:
+            return self._refuse(lang, f"the passages found do not mention {', '.join(missing)}", t0)
         return self._compose(lang, passages, chosen, t0)
+
+    def unmentioned(self, q: QuestionInfo, chunk_ids: list[str], passages: list[Hit]) -> list[str]:
+        """What the question pins down that the cited passages never mention: its proper names that the
+        document knows (a name it never mentions anywhere, such as "Ministry", says nothing either way), and
+        its numbers when none of them appears ("in 2012" answered from a passage about 2010).
+        """
+        texts = [evidence_context(h.chunk) for h in passages if h.chunk.id in chunk_ids]
+        cited = NameIndex(texts)
+        corpus = self.corpus_names()
+        missing = [e.text for e in q.entities if (corpus is None or corpus.mentions(e)) and not cited.mentions(e)]
+        if q.terms.numbers_in(" ".join(texts)) == 0.0:
+            missing += sorted(q.numbers)
+        return missing
+
+    def corpus_names(self) -> NameIndex | None:
+        """The names the live index's passages mention, built once per index generation."""
+        snapshot = self.snapshot() if self.snapshot is not None else None
+        if snapshot is None:
+            return None
+        if self._corpus_names is None or self._corpus_names[0] != snapshot.generation:
+            self._corpus_names = (snapshot.generation, NameIndex(evidence_context(c) for c in snapshot.chunks))
+        return self._corpus_names[1]
 
     def _companion(self, q: QuestionInfo, qv: np.ndarray, best: Candidate, cands: list[Candidate], passages: list[Hit]) -> Candidate | None:
         """The best sentence near the chosen one that holds a value of the asked type.

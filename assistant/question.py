@@ -11,8 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz, process
-
+from assistant.entities import CAPITALISED, Entity, entities, key_found
 from index.tokenize import query_tokens, tokenize
 from kaynak.text import name_key, tr_lower
 from kaynak.types import Chunk
@@ -57,21 +56,20 @@ _MONTHS = re.compile(
 )
 _NAME = re.compile(r"\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+(?:\s+[A-ZÇĞİÖŞÜ][a-zçğıöşü]+)+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_WORD = re.compile(r"[^\W\d_][\w'\u2019\u02bc]*")
-# A capitalised word that is not the question's first, or an acronym: "Azerbaijan", "Таджикистан", "TUSAŞ".
-_CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'\u2019]{2,}")
-# Inflection moves the key's end ("Tacikistan'da" is cut at the apostrophe, "Ирана" is not): a close ratio.
-NAME_MATCH = 85.0
+# An in-text citation: "(Limon 2022, 146)", "(T.C. Dışişleri Bakanlığı 2023b, 61-62)", "(TBMM Tutanağı 1993a,b,c; ...)".
+# Its year is when a source was published, not a fact of the passage: a question about 2022 is not answered
+# by a sentence about 2000 that cites a 2022 book. Letters must come before the year, so "(1992-1995)" stays.
+_CITATION = re.compile(r"\([^()\d]*[^\W\d_][^()\d]*\s(?:1[89]|20)\d\d[a-z]?\b[^()]*\)")
+
+
+def strip_citations(text: str) -> str:
+    """The text without its in-text citations (see `_CITATION`)."""
+    return _CITATION.sub(" ", text)
 
 
 def digits(text: str) -> list[str]:
     """Numbers as bare digit strings: "1.050.000" -> "1050000", "%70" -> "70"."""
     return [re.sub(r"\D", "", m) for m in _NUMBER.findall(text)]
-
-
-def name_keys(text: str) -> set[str]:
-    """`name_key` of every word of `text` (the side names are looked up in)."""
-    return {k for w in _WORD.findall(text) if len(k := name_key(w)) >= 3}
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ class QueryTerms:
         # an ordinal names a thing ("2. Karabağ Savaşı" is the Second Karabakh War), it is not a value the
         # evidence must repeat: the passage may well call it "the war"
         numbers = frozenset(re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(query) if not _is_ordinal(query, m))
-        names = frozenset(k for m in _CAPITALISED.finditer(query.strip()) if len(k := name_key(m.group())) >= 3)
+        names = frozenset(k for m in CAPITALISED.finditer(query.strip()) if len(k := name_key(m.group())) >= 3)
         return cls(numbers, terms, names)
 
     def names_in(self, keys: set[str], known: set[str] | None = None) -> float:
@@ -99,11 +97,11 @@ class QueryTerms:
         names = self.names if known is None else self.known_to(known).names
         if not names:
             return 1.0
-        return sum(_found(n, keys) for n in names) / len(names)
+        return sum(key_found(n, keys) for n in names) / len(names)
 
     def known_to(self, known: set[str]) -> QueryTerms:
         """These terms with only the names that `known` mentions (see `names_in`); filter once, match often."""
-        return replace(self, names=frozenset(n for n in self.names if _found(n, known)))
+        return replace(self, names=frozenset(n for n in self.names if key_found(n, known)))
 
     def coverage(self, text: str, lang: str, weights: Mapping[str, float] | None = None) -> float:
         """Share of the query's content terms found in `text`.
@@ -124,12 +122,8 @@ class QueryTerms:
         """Share of the query's numbers that `text` also mentions (1.0 when the query has none)."""
         if not self.numbers:
             return 1.0
-        have = set(digits(text))
+        have = set(digits(strip_citations(text)))
         return sum(n in have for n in self.numbers) / len(self.numbers)
-
-
-def _found(name: str, keys: set[str]) -> bool:
-    return name in keys or process.extractOne(name, keys, scorer=fuzz.ratio, score_cutoff=NAME_MATCH) is not None
 
 
 def evidence_context(chunk: Chunk) -> str:
@@ -143,6 +137,7 @@ class QuestionInfo:
     lang: str
     kind: str  # "numeric" | "date" | "who" | "why" | "other"
     terms: QueryTerms  # its numbers and key terms
+    entities: tuple[Entity, ...] = ()  # its proper names (`entities.entities`)
 
     @property
     def numbers(self) -> frozenset[str]:
@@ -161,7 +156,7 @@ def analyse(question: str, lang: str) -> QuestionInfo:
         kind = "why"
     else:
         kind = "other"
-    return QuestionInfo(question, lang, kind, QueryTerms.of(question, lang))
+    return QuestionInfo(question, lang, kind, QueryTerms.of(question, lang), entities(question, lang))
 
 
 _ORDINAL_OR_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
@@ -197,7 +192,12 @@ def amounts(sentence: str) -> set[str]:
 
 
 def has_answer_type(sentence: str, q: QuestionInfo) -> bool:
-    """Does the sentence hold a value of the kind asked for (beyond what the question already says)?"""
+    """Does the sentence hold a value of the kind asked for (beyond what the question already says)?
+
+    The year of an in-text citation is not a date or an amount the sentence states (`strip_citations`).
+    """
+    if q.kind in ("numeric", "date"):
+        sentence = strip_citations(sentence)
     if q.kind == "numeric":
         if _MONEY_ASKED.search(tr_lower(q.text)) and not _MONEY.search(tr_lower(sentence)):
             return False

@@ -56,6 +56,7 @@ _REASONS_TR = [
      r"en iyi pasaj bu soruyu cevaplamıyor (destek \1)"),
     (re.compile(r"the passages found hold no amount"), "bulunan pasajlarda sorulan miktar yok"),
     (re.compile(r"the passages found hold no date"), "bulunan pasajlarda sorulan tarih yok"),
+    (re.compile(r"the passages found do not mention (.+)"), r"bulunan pasajlar şunlardan söz etmiyor: \1"),
     (re.compile(r"the LLM found no answer in the passages"), "LLM pasajlarda cevap bulamadı"),
     (re.compile(r"no LLM configured"), "LLM ayarlanmamış"),
     (re.compile(r"no passages were retrieved"), "hiç pasaj getirilmedi"),

@@ -120,3 +120,13 @@ def test_cross_language_names_pick_the_passage_about_them(thesis_engine):
     a = thesis_engine.ask("Какие беспилотники Таджикистан купил у Ирана в мае 2022 года?")
     assert not a.refused and a.citations[0].chunk.lang == "tr"
     assert "Ebabil-2" in a.citations[0].quote
+
+
+def test_refuses_when_no_passage_found_names_what_the_question_is_about(thesis_engine):
+    # "not in the document", simulated: the Turkish passage about Tajikistan's Iranian drones taken away, the
+    # nearest one left tells of Kyrgyzstan's Turkish drones; close in meaning, about another country
+    question = "Какие беспилотники Таджикистан купил у Ирана в мае 2022 года?"
+    hits = [h for h in thesis_engine.search(question, k=10) if "Ebabil" not in h.chunk.text]
+    a = thesis_engine.answerer().answer(question, hits, "ru")
+    assert a.refused and "Таджикистан" in a.reason
+    assert a.text == NOT_IN_DOCUMENT["ru"]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question import amounts, analyse, has_answer_type, name_keys
+from assistant.entities import name_keys
+from assistant.question import amounts, analyse, digits, has_answer_type, strip_citations
 from kaynak.text import name_key
 
 
@@ -69,3 +70,12 @@ def test_names_are_matched_across_scripts_and_unknown_names_are_ignored():
     assert q.names_in(turkish, known) == 1.0
     assert q.names_in(kyrgyz, known) == 0.0
     assert analyse("Who chairs the Ministry of Education?", "en").terms.names_in(kyrgyz, known) == 1.0
+
+
+def test_a_citations_year_is_not_a_fact_of_the_sentence():
+    s = "Demirel döneminde 52 ikili anlaşma yapılmıştır (Limon 2022, 146; T.C. Dışişleri Bakanlığı 2023b, 61-62)."
+    assert "2022" not in digits(strip_citations(s)) and "52" in digits(strip_citations(s))
+    assert strip_citations("Elçibey dönemi (1992-1993) kısa sürdü.") == "Elçibey dönemi (1992-1993) kısa sürdü."
+    q = analyse("Görüşmeler hangi yıl yapıldı?", "tr")
+    assert not has_answer_type("Görüşmeler Ankara'da yapılmıştır (Yılmaz 2016, 92).", q)
+    assert analyse("2022'de kaç görüşme yapıldı?", "tr").terms.numbers_in(s) == 0.0

@@ -77,6 +77,8 @@ def test_refusal_reasons_in_the_turkish_interface():
     assert "does not answer this question (support 0.21)" in R.answer_html(refused, "u", "en")
     no_date = Answer(text="", lang="tr", refused=True, reason="the passages found hold no date")
     assert "sorulan tarih yok" in R.answer_html(no_date, "u", "tr")
+    unnamed = Answer(text="", lang="tr", refused=True, reason="the passages found do not mention Tacikistan, 2022")
+    assert "bulunan pasajlar şunlardan söz etmiyor: Tacikistan, 2022" in R.answer_html(unnamed, "u", "tr")
     down = _answer(fallback=True, reason="LLM endpoint unreachable at http://127.0.0.1:9/v1: connection failed — offline answer shown")
     html = R.answer_html(down, "u", "tr")
     assert "LLM uç noktasına ulaşılamadı: http://127.0.0.1:9/v1: connection failed" in html

@@ -1,0 +1,116 @@
+"""The names a question pins down, and whether the passages found mention them.
+
+A passage can be close to a question in meaning and still be about something else: asked which drones
+Tajikistan bought from Iran, the nearest passage left may tell which drones Kyrgyzstan bought from Turkey.
+Embedding similarity barely moves; the names settle it. So a question's proper names that the document
+knows (a country, "ANKA", "Gebze", "OTOKAR") must appear in the evidence, in whatever script or inflection
+("Таджикистан" / "Tacikistan'a", "Kırgız" / "Kırgızistan"), an acronym also spelled out ("EİT" /
+"Ekonomik İşbirliği Teşkilatı"). Capitalised common words ("Ministry", "Defence") are not names: wordfreq
+tells them apart in the languages it knows; country names are names however common (CLDR, through Babel).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import wordfreq
+from babel import Locale
+from rapidfuzz import fuzz, process
+
+from kaynak.text import name_key, tr_lower
+
+# Inflection moves a key's end ("Tacikistan'da" is cut at the apostrophe, "Ирана" is not): a close ratio.
+NAME_MATCH = 85.0
+# ... or one key is the other's stem: "kirgiz" (Kırgız) and "kirgizistan", "turkmen" and "turkmenistan".
+# Keys this long at least, so that "anka" (ANKA) does not stem "ankara".
+MIN_STEM = 5
+# A word at least this frequent in the question's language (Zipf scale: 4 = once per 100,000 words) is a
+# common word written with a capital ("Minister" 5.0, "Defence" 4.5), not a name ("Kyrgyz" 2.8, "Gebze" 0).
+COMMON_ZIPF = 4.0
+LANGS = ("tr", "en", "ru", "ky")
+# A capitalised word that is not the question's first, or an acronym: "Azerbaijan", "Таджикистан", "TUSAŞ".
+CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'\u2019]{2,}")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019\u02bc]*")
+_APOSTROPHE = re.compile(r"['\u2019\u02bc]")
+# A run of capitalised words, whose initials may spell an acronym: "Ekonomik İşbirliği Teşkilatı" -> EİT.
+_WORDFREQ_LANGS = set(wordfreq.available_languages(wordlist="small"))
+_CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]+[\s-]+){1,7}\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str  # as the question writes it
+    key: str  # its `name_key`
+
+    @property
+    def acronym(self) -> bool:
+        return self.text.isupper()
+
+
+def name_keys(text: str) -> set[str]:
+    """`name_key` of every word of `text` (the side names are looked up in)."""
+    return {k for w in _WORD.findall(text) if len(k := name_key(w)) >= 3}
+
+
+def key_found(key: str, keys: set[str]) -> bool:
+    """Is this name key among `keys`, allowing for inflection, transliteration and a stem?"""
+    if key in keys:
+        return True
+    if len(key) >= MIN_STEM:
+        stem = key[: max(MIN_STEM, len(key) - 1)]
+        if any(k.startswith(stem) for k in keys) or any(key[:n] in keys for n in range(MIN_STEM, len(key))):
+            return True
+    return process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=NAME_MATCH) is not None
+
+
+class NameIndex:
+    """The names a set of texts mentions: name keys, plus the initials of its runs of capitalised words (an
+    acronym is found in the initials of the run that spells it out, wherever in the run it starts)."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.keys: set[str] = set()
+        self.acronyms: set[str] = set()
+        for text in texts:
+            self.keys |= name_keys(text)
+            self.acronyms |= {
+                name_key("".join(w[0] for w in re.split(r"[\s-]+", m.group()))) for m in _CAPITALISED_RUN.finditer(text)
+            }
+
+    def mentions(self, entity: Entity) -> bool:
+        return key_found(entity.key, self.keys) or (entity.acronym and any(entity.key in a for a in self.acronyms))
+
+
+def entities(question: str, lang: str) -> tuple[Entity, ...]:
+    """The question's proper names: capitalised words past the first that are country names or not common
+    words of the question's language (every capitalised word for a language wordfreq lacks, as Kyrgyz)."""
+    found: dict[str, Entity] = {}
+    for m in CAPITALISED.finditer(question.strip()):
+        word = _APOSTROPHE.split(m.group(), maxsplit=1)[0]
+        key = name_key(word)
+        if len(key) < 3 or key in found:
+            continue
+        if key_found(key, _country_keys()) or not _common(word, lang):
+            found[key] = Entity(word, key)
+    return tuple(found.values())
+
+
+def warm_up() -> None:
+    """Load the word lists and country names now rather than on the first question (~0.3 s)."""
+    _country_keys()
+    for lang in LANGS:
+        _common("a", lang)
+
+
+def _common(word: str, lang: str) -> bool:
+    if lang not in _WORDFREQ_LANGS:
+        return False
+    # the small lists (words down to Zipf 3) are enough to tell common words and load several times faster
+    return wordfreq.zipf_frequency(tr_lower(word) if lang == "tr" else word.lower(), lang, wordlist="small") >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=1)
+def _country_keys() -> set[str]:
+    """One-word country names in the four languages (CLDR): "Azerbaycan", "Iran", "Казахстан", "Түркия"."""
+    return {name_key(n) for lang in LANGS for n in Locale(lang).territories.values() if " " not in n}

@@ -1,0 +1,44 @@
+"""The question's proper names and whether passages mention them: pure functions, no model."""
+from __future__ import annotations
+
+from assistant.entities import NameIndex, entities
+
+
+def keys(question: str, lang: str) -> set[str]:
+    return {e.text for e in entities(question, lang)}
+
+
+def test_names_not_capitalised_common_words():
+    q = "How many agreements did Turkey and Kyrgyzstan sign after Turkish Defence Minister İsmet Yılmaz's visit?"
+    assert {"Kyrgyzstan", "İsmet", "Yılmaz"} <= keys(q, "en")
+    assert not {"Defence", "Minister"} & keys(q, "en")
+
+
+def test_country_names_count_however_common():
+    assert "Iran" in keys("Which drones did Tajikistan buy from Iran?", "en")  # "iran" is a common English word
+    assert "Azerbaycan" in keys("Türkiye ile Azerbaycan hangi yıl anlaştı?", "tr")
+
+
+def test_kyrgyz_questions_keep_every_capitalised_word():
+    # wordfreq has no Kyrgyz list: every capitalised word past the first is a candidate name
+    assert keys("Түркия Кыргызстанга канча учкучсуз учуучу аппарат берген?", "ky") == {"Кыргызстанга"}
+
+
+def test_names_are_found_across_scripts_inflections_and_stems():
+    turkish = NameIndex(["Tacikistan Mayıs 2022'de İran'dan Ebabil-2 insansız hava araçları satın almıştır."])
+    assert all(turkish.mentions(e) for e in entities("Какие беспилотники Таджикистан купил у Ирана?", "ru"))
+    assert NameIndex(["Türkiye - Kırgızistan Sosyo-kültürel İlişkileri"]).mentions(entities("Hangi Kırgız şehri?", "tr")[0])
+    kyrgyz = NameIndex(["Кыргызстан Түркиядан учкучсуз учуучу аппараттарды сатып алган."])
+    assert not any(kyrgyz.mentions(e) for e in entities("Какие беспилотники Таджикистан купил у Ирана?", "ru"))
+
+
+def test_a_short_name_is_not_a_stem_of_a_longer_one():
+    (anka,) = entities("Hangi ülkeler ANKA satın aldı?", "tr")
+    assert not NameIndex(["Ankara'da imzalanan anlaşma"]).mentions(anka)
+
+
+def test_an_acronym_is_found_spelled_out():
+    (eit, _) = entities("Erdoğan EİT zirvesi için Aşkabat'a ne zaman gitti?", "tr")
+    assert eit.text == "EİT"
+    assert NameIndex(["Ekonomik İşbirliği Teşkilatı’nın 15. Zirvesi için 27 Kasım 2021’de"]).mentions(eit)
+    assert not NameIndex(["Türk Devletleri Teşkilatı’nın zirvesi"]).mentions(eit)
