@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.base import Answerer
 from assistant import entities
+from assistant.base import Answerer
 from assistant.entities import NameIndex, name_keys
 from assistant.phrases import ACCORDING_TO, refusal, source_label
 from assistant.question import QueryTerms, QuestionInfo, analyse, evidence_context, has_answer_type
