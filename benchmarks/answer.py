@@ -127,7 +127,7 @@ def main() -> None:
     for what, ids in failures.items():
         print(f"failed {what}: {' '.join(ids) or '-'}")
     print("\nsupport threshold -> refusal of negatives / false refusal of answerable")
-    for t in [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8]:
+    for t in [0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8]:
         print(f"  {t:.2f}  refusal {float((neg < t).mean()):.3f}  false refusal {float((pos < t).mean()):.3f}")
 
 
