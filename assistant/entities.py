@@ -23,9 +23,11 @@ from kaynak.text import name_key, tr_lower
 
 # Inflection moves a key's end ("Tacikistan'da" is cut at the apostrophe, "Ирана" is not): a close ratio.
 NAME_MATCH = 85.0
-# ... or one key is the other's stem: "kirgiz" (Kırgız) and "kirgizistan", "turkmen" and "turkmenistan".
+# ... or one key is the other's stem: "kirgiz" (Kırgız) and "kirgizistan", "turkmen" and "turkmenistan",
+# also spelled a little differently: "uzbek" (Uzbek) and "ozbekistan" (Özbekistan), "azeri" and "azerbaican".
 # Keys this long at least, so that "anka" (ANKA) does not stem "ankara".
 MIN_STEM = 5
+STEM_MATCH = 80.0
 # A word at least this frequent in the question's language (Zipf scale: 4 = once per 100,000 words) is a
 # common word written with a capital ("Minister" 5.0, "Defence" 4.5), not a name ("Kyrgyz" 2.8, "Gebze" 0).
 COMMON_ZIPF = 4.0
@@ -61,6 +63,10 @@ def key_found(key: str, keys: set[str]) -> bool:
     if len(key) >= MIN_STEM:
         stem = key[: max(MIN_STEM, len(key) - 1)]
         if any(k.startswith(stem) for k in keys) or any(key[:n] in keys for n in range(MIN_STEM, len(key))):
+            return True
+        # the key against each key's start of the same length (rapidfuzz applies the processor to both sides)
+        start = process.extractOne(key, keys, scorer=fuzz.ratio, processor=lambda k: k[: len(key)], score_cutoff=STEM_MATCH)
+        if start is not None:
             return True
     return process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=NAME_MATCH) is not None
 

@@ -42,3 +42,8 @@ def test_an_acronym_is_found_spelled_out():
     assert eit.text == "EİT"
     assert NameIndex(["Ekonomik İşbirliği Teşkilatı’nın 15. Zirvesi için 27 Kasım 2021’de"]).mentions(eit)
     assert not NameIndex(["Türk Devletleri Teşkilatı’nın zirvesi"]).mentions(eit)
+
+
+def test_an_adjective_finds_its_country_spelled_the_other_way():
+    turkish = NameIndex(["Özbekistan ile Azerbaycan arasında imzalanan anlaşma"])
+    assert all(turkish.mentions(e) for e in entities("When did the Uzbek and Azeri sides sign it?", "en"))
