@@ -45,6 +45,7 @@ _CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]+[\s-
 class Entity:
     text: str  # as the question writes it
     key: str  # its `name_key`
+    country: bool = False
 
     @property
     def acronym(self) -> bool:
@@ -97,8 +98,9 @@ def entities(question: str, lang: str) -> tuple[Entity, ...]:
         key = name_key(word)
         if len(key) < 3 or key in found:
             continue
-        if key_found(key, _country_keys()) or not _common(word, lang):
-            found[key] = Entity(word, key)
+        country = key_found(key, _country_keys())
+        if country or not _common(word, lang):
+            found[key] = Entity(word, key, country)
     return tuple(found.values())
 
 

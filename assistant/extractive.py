@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant import entities
 from assistant.base import Answerer
-from assistant.entities import NameIndex, name_keys
+from assistant.entities import Entity, NameIndex, name_keys
 from assistant.phrases import ACCORDING_TO, refusal, source_label
 from assistant.question import QueryTerms, QuestionInfo, analyse, evidence_context, has_answer_type
 from index.embedder import Embedder
@@ -37,8 +37,10 @@ log = logging.getLogger(__name__)
 # (~0.75-0.95), so the other weights are small: they break ties between similar sentences. Set on the dev
 # set (benchmarks/answer.py): retrieval's first passage holds the evidence 89% of the time.
 W_SENT, W_CHUNK, W_FIRST, W_TERMS, W_NUMBERS, W_TYPE = 1.0, 0.5, 0.02, 0.04, 0.01, 0.03
-# + W_NAMES * share of the question's proper names in a sentence of another language (Таджикистан ~ Tacikistan)
-W_NAMES = 0.02
+# + W_NAMES * share of the question's proper names the sentence mentions: in another language all of them
+# (Таджикистан ~ Tacikistan); in the question's own, those that are not countries, since a text refers back to
+# a country as "the two countries" but names a company or an agency ("TEİ", "OTOKAR") each time.
+W_NAMES = 0.04
 MIN_SENTENCE_CHARS = 25
 # Support (see `support()`): logistic regression fitted on the dev set's answerable questions against
 # simulated negatives (each question re-asked with its evidence passages removed) and the real ones.
@@ -135,7 +137,9 @@ class ExtractiveAnswerer(Answerer):
         The sentence that matches the question's wording often sets the scene and the next one holds the
         value ("... Aşkabat'a resmi ziyarette bulunan Erdoğan ..." / "... 8 yeni işbirliği anlaşması
         imzalanmıştır"), sometimes across a chunk boundary: so when the chosen sentence holds no such value,
-        the pool is its passage and the passage that continues it (appended to `passages` when cited).
+        the pool is its passage and the passage that continues it (appended to `passages` when cited). A
+        sentence after the chosen one comes first: reading on from "TUSAŞ's subsidiary TEİ ..." the sum
+        that follows is TEİ's, while the one before it was TUSAŞ's own.
         """
         chunk = passages[best.hit_index].chunk
         nxt = self.snapshot().following(chunk.id) if self.snapshot is not None and not best.typed else None
@@ -147,7 +151,8 @@ class ExtractiveAnswerer(Answerer):
             if typed:
                 passages.append(extra)
                 pool += typed
-        return max(pool, key=lambda c: c.score, default=None)
+        following = [c for c in pool if c.hit_index != best.hit_index or c.start > best.start]
+        return max(following or pool, key=lambda c: c.score, default=None)
 
     def select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, list[Candidate], float]:
         """Ranked candidate sentences and the support of the best one (0 when there is none)."""
@@ -181,19 +186,21 @@ class ExtractiveAnswerer(Answerer):
         hit_keys = hit_keys if known else []
         terms = q.terms.known_to(known) if known else q.terms
         evidence = [self._evidence(q, terms, h, hit_keys[i] if hit_keys else None) for i, h in enumerate(hits)]
+        named = [e for e in q.entities if not e.country]
         cands = []
         for (i, a, b, sent), sim in zip(spans, sims):
             coverage, numbers = evidence[i]
             typed = has_answer_type(sent, q)
             cross = hit_keys and hits[i].chunk.lang != q.lang
+            names = terms.names_in(name_keys(sent)) if cross else _share_named(named, sent)
             score = (
                 W_SENT * float(sim)
                 + W_CHUNK * chunk_sims[i]
                 + W_FIRST * (i + hit_offset == 0)
                 + W_TERMS * coverage
                 + W_NUMBERS * numbers
-                + W_TYPE * typed
-                + W_NAMES * (terms.names_in(name_keys(sent)) if cross else 1.0)
+                + W_TYPE * typed * names  # a value is the question's when the sentence is about its names
+                + W_NAMES * names
             )
             cands.append(Candidate(i + hit_offset, a, b, sent, score, float(sim), coverage, numbers, typed))
         return cands
@@ -257,6 +264,14 @@ class ExtractiveAnswerer(Answerer):
 
 
 _INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'", "«": "‘", "»": "’", "„": "‘"})
+
+
+def _share_named(named: list[Entity], sent: str) -> float:
+    """Share of these names that the sentence mentions (1.0 with none)."""
+    if not named:
+        return 1.0
+    index = NameIndex([sent])
+    return sum(index.mentions(e) for e in named) / len(named)
 
 
 def nest_quotes(text: str) -> str:
