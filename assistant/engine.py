@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assistant.base import Answerer
 from assistant.factory import create_answerer
+from assistant.question import scope
 from index.embedder import Embedder
 from index.indexer import IngestReport, Indexer
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
@@ -23,6 +24,8 @@ from kaynak.lang import detect_lang
 from kaynak.types import Answer, Chunk, Hit
 
 log = logging.getLogger(__name__)
+# Passages searched when a question confines itself to one part (a section title is checked after ranking).
+SCOPE_DEPTH = 50
 
 
 class EmptyIndexError(StoreError):
@@ -129,6 +132,20 @@ class Engine:
             self._answerers[key] = answerer
         return self._answerers[key]
 
+    def _retrieve(self, question: str, query: str, depth: int, mode: str | None, lang: str) -> list[Hit]:
+        """Passages for the answerer; a question that names a part of the document ("according to the
+        English summary") is answered from that part, or from all of it when no passage is in that part."""
+        part = scope(question)
+        if part is None:
+            return self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
+        langs = [part.lang] if part.lang else None
+        hits = self.retriever.search(query, k=max(depth, SCOPE_DEPTH), mode=mode, langs=langs, query_lang=lang)
+        admitted = [h for h in hits if part.admits(h.chunk)][:depth]
+        if not admitted:
+            log.info("no passage in %s: answering from the whole document", part)
+            return self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
+        return admitted
+
     def ask(
         self,
         question: str,
@@ -164,7 +181,7 @@ class Engine:
         query = answerer.rewrite(question, history, lang) if history else question
         t1 = time.perf_counter()
         depth = max(k or self.settings.answer.passages, 10)
-        hits = self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
+        hits = self._retrieve(question, query, depth, mode, lang)
         t2 = time.perf_counter()
         passages = hits[: k or self.settings.answer.passages]
         for piece in answerer.stream(query, passages, lang):

@@ -213,3 +213,36 @@ def has_answer_type(sentence: str, q: QuestionInfo) -> bool:
         return bool(_CAUSE.search(tr_lower(sentence)))
     return True
 
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the document a question names ("according to the English summary"): the passages' language,
+    and a word their section title holds (case-folded), each when given."""
+
+    lang: str | None = None
+    section: str | None = None
+
+    def admits(self, chunk: Chunk) -> bool:
+        return (self.lang is None or chunk.lang == self.lang) and (
+            self.section is None or any(self.section in tr_lower(title) for title in chunk.section)
+        )
+
+
+# A summary in a named language, or a named part of a thesis. The summaries are the parts that stand in one
+# language each; the Turkish one is the body's language, so its section title ("ÖZET") tells it apart.
+_SCOPES = (
+    (re.compile(r"\b(english|ingilizce|английск\w*|англисче)\s+(summary|abstract|özet\w*|аннотац\w*|резюме|корутунду\w*)"), Scope("en")),
+    (re.compile(r"\b(russian|rusça|русск\w*|орусча)\s+(summary|abstract|özet\w*|аннотац\w*|резюме|корутунду\w*)|\bаннотаци\w*"), Scope("ru")),
+    (re.compile(r"\b(kyrgyz|kırgızca|киргизск\w*|кыргызча)\s+(summary|abstract|özet\w*|аннотац\w*|резюме|корутунду\w*)"), Scope("ky")),
+    (re.compile(r"\b(turkish|türkçe|турецк\w*|түркчө)\s+(summary|abstract|özet\w*|аннотац\w*|резюме|корутунду\w*)|\btezin özet\w*|\bözet(?:in)?e göre"), Scope("tr", "özet")),
+    # "the conclusion of the agreement" is not a chapter: only chapter words count
+    (re.compile(r"\b(sonuç bölüm\w*|sonuç ve öneriler|conclusion chapter|chapter on conclusions)"), Scope("tr", "sonuç")),
+    (re.compile(r"\b(giriş bölüm\w*|introduction chapter)"), Scope("tr", "giriş")),
+)
+
+
+def scope(question: str) -> Scope | None:
+    """The part of the document the question confines itself to, if it names one."""
+    low = tr_lower(question)
+    return next((s for pattern, s in _SCOPES if pattern.search(low)), None)

@@ -139,3 +139,16 @@ def test_the_value_that_follows_the_named_subject_is_its_value(thesis_engine):
     a = thesis_engine.ask("TUSAŞ'ın iştiraki TEİ 2023 yılında ne kadarlık ihracat yaptı?")
     assert not a.refused and "345" in digits(a.text)
     assert "3,3 milyar" not in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "section"),
+    [
+        ("According to the English summary, how did the author make the research valid and reliable?", "en", "SUMMARY"),
+        ("Tezin Türkçe özetine göre Türkiye'nin Azerbaycan'a ve Kırgızistan'a verdiği destek neyi gösteriyor?", "tr", "ÖZET"),
+    ],
+)
+def test_a_question_about_one_summary_is_answered_from_it(thesis_engine, question, lang, section):
+    a = thesis_engine.ask(question)
+    assert a.hits and all(h.chunk.lang == lang and h.chunk.section[0] == section for h in a.hits)
+    assert not a.refused and a.citations

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.entities import name_keys
-from assistant.question import amounts, analyse, digits, has_answer_type, strip_citations
+from assistant.question import Scope, amounts, analyse, digits, has_answer_type, scope, strip_citations
 from kaynak.text import name_key
 
 
@@ -79,3 +79,19 @@ def test_a_citations_year_is_not_a_fact_of_the_sentence():
     q = analyse("Görüşmeler hangi yıl yapıldı?", "tr")
     assert not has_answer_type("Görüşmeler Ankara'da yapılmıştır (Yılmaz 2016, 92).", q)
     assert analyse("2022'de kaç görüşme yapıldı?", "tr").terms.numbers_in(s) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("Tezin Türkçe özetine göre Türkiye ne gösteriyor?", Scope("tr", "özet")),
+        ("According to the English summary, how was the research made reliable?", Scope("en")),
+        ("Что говорится в аннотации о методах?", Scope("ru")),
+        ("Kırgızca özette Manas'tan söz ediliyor mu?", Scope("ky")),
+        ("Sonuç bölümünde hangi öneriler var?", Scope("tr", "sonuç")),
+        ("What followed the conclusion of the agreement?", None),  # a treaty's conclusion is no chapter
+        ("Türkiye ile Azerbaycan ne zaman anlaştı?", None),
+    ],
+)
+def test_a_question_may_name_the_part_it_asks_about(question, part):
+    assert scope(question) == part
