@@ -36,8 +36,8 @@ LANGS = ("tr", "en", "ru", "ky")
 CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'\u2019]{2,}")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019\u02bc]*")
 _APOSTROPHE = re.compile(r"['\u2019\u02bc]")
-# A run of capitalised words, whose initials may spell an acronym: "Ekonomik İşbirliği Teşkilatı" -> EİT.
 _WORDFREQ_LANGS = set(wordfreq.available_languages(wordlist="small"))
+# A run of capitalised words, whose initials may spell an acronym: "Ekonomik İşbirliği Teşkilatı" -> EİT.
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]+[\s-]+){1,7}\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]+")
 
 
@@ -45,7 +45,7 @@ _CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]+[\s-
 class Entity:
     text: str  # as the question writes it
     key: str  # its `name_key`
-    country: bool = False
+    country: bool = False  # a country's name (CLDR), which a text may call "the two countries" instead
 
     @property
     def acronym(self) -> bool:
