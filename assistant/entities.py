@@ -19,7 +19,7 @@ import wordfreq
 from babel import Locale
 from rapidfuzz import fuzz, process
 
-from kaynak.text import name_key, tr_lower
+from kaynak.text import name_key, strip_suffix, tr_lower
 
 # Inflection moves a key's end ("Tacikistan'da" is cut at the apostrophe, "Ирана" is not): a close ratio.
 NAME_MATCH = 85.0
@@ -35,7 +35,6 @@ LANGS = ("tr", "en", "ru", "ky")
 # A capitalised word that is not the question's first, or an acronym: "Azerbaijan", "Таджикистан", "TUSAŞ".
 CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'\u2019]{2,}")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019\u02bc]*")
-_APOSTROPHE = re.compile(r"['\u2019\u02bc]")
 _WORDFREQ_LANGS = set(wordfreq.available_languages(wordlist="small"))
 # A run of capitalised words, whose initials may spell an acronym: "Ekonomik İşbirliği Teşkilatı" -> EİT.
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]+[\s-]+){1,7}\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]+")
@@ -94,7 +93,7 @@ def entities(question: str, lang: str) -> tuple[Entity, ...]:
     words of the question's language (every capitalised word for a language wordfreq lacks, as Kyrgyz)."""
     found: dict[str, Entity] = {}
     for m in CAPITALISED.finditer(question.strip()):
-        word = _APOSTROPHE.split(m.group(), maxsplit=1)[0]
+        word = strip_suffix(m.group())
         key = name_key(word)
         if len(key) < 3 or key in found:
             continue

@@ -41,6 +41,11 @@ _NAME_SOUNDS = (("dzh", "c"), ("dj", "c"), ("zh", "c"), ("kh", "k"), ("sh", "s")
 _APOSTROPHE = re.compile(r"['\u2019\u02bc]")
 
 
+def strip_suffix(word: str) -> str:
+    """The word without the case suffix Turkish writes after an apostrophe: "Türkiye'nin" -> "Türkiye"."""
+    return _APOSTROPHE.split(word, maxsplit=1)[0]
+
+
 def name_key(word: str) -> str:
     """A script- and spelling-neutral key for a proper name, so it can be matched across languages.
 
@@ -48,8 +53,7 @@ def name_key(word: str) -> str:
     usual English/Russian/Turkish sound spellings merged: "Tajikistan", "Таджикистан" and "Tacikistan" all
     give "tacikistan". Not a translation: a name still has to be spelled alike to match.
     """
-    s = _APOSTROPHE.split(word, maxsplit=1)[0]
-    s = re.sub(r"[^a-z0-9]", "", anyascii(s).lower())
+    s = re.sub(r"[^a-z0-9]", "", anyascii(strip_suffix(word)).lower())
     for a, b in _NAME_SOUNDS:
         s = s.replace(a, b)
     return s
