@@ -103,9 +103,44 @@ def entities(question: str, lang: str) -> tuple[Entity, ...]:
     return tuple(found.values())
 
 
+# A title: a run of capitalised words, "and"/"of"-like words allowed inside ("Ministry of Education and Science",
+# "Savunma Sanayi İşbirliği Anlaşması", "Министерство обороны" is not one: Russian titles are not title-cased).
+_CAP = r"[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'\u2019\u02bc-]+"
+_TITLE_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:of|and|for|the|ve|ile|и|менен)\s+)?{_CAP})+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s+|\n\s*)[\"“«‘'(]*$")
+_AND_NAME = re.compile(rf"\s+(?:and|ve|ile|и|менен)\s+(?={_CAP}['\u2019]s\b|{_CAP}['\u2019]\w+)")
+
+
+def titles(text: str, lang: str) -> tuple[str, ...]:
+    """The names made of common words in a text: "Defence Industry Cooperation Agreement", "Turkmenistan's
+    State Order", "Savunma Sanayi İşbirliği Anlaşması". Another language translates them, so unlike the names
+    of `entities` they can only be matched by meaning. A title is a run of capitalised words with a common word
+    of the text's language among them: names alone ("Turkey and Azerbaijan", "Kırgızskaya Respublika") are
+    not one. "And" before a name starts another title ("Turkey's Ministry of National Education and
+    Kyrgyzstan's Ministry of Education and Science" holds two); a sentence's first word is left out, being
+    capitalised anyway ("Gerçekte Türkmenistan")."""
+    out = []
+    for m in _TITLE_RUN.finditer(text):
+        run = m.group()
+        if _SENTENCE_START.search(text[: m.start()]):
+            run = run.split(None, 1)[1] if " " in run else ""
+        for part in _AND_NAME.split(run):
+            words = re.findall(_CAP, part)
+            if len(words) >= 2 and any(_title_word(w, lang) for w in words):
+                out.append(part)
+    return tuple(out)
+
+
+def _title_word(word: str, lang: str) -> bool:
+    """A common word that is capitalised as part of a name: not a country, not a month or a weekday."""
+    word = strip_suffix(word)
+    return _common(word, lang) and tr_lower(word) not in _calendar_words() and not key_found(name_key(word), _country_keys())
+
+
 def warm_up() -> None:
     """Load the word lists and country names now rather than on the first question (~0.3 s)."""
     _country_keys()
+    _calendar_words()
     for lang in LANGS:
         _common("a", lang)
 
@@ -115,6 +150,18 @@ def _common(word: str, lang: str) -> bool:
         return False
     # the small lists (words down to Zipf 3) are enough to tell common words and load several times faster
     return wordfreq.zipf_frequency(tr_lower(word) if lang == "tr" else word.lower(), lang, wordlist="small") >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=1)
+def _calendar_words() -> set[str]:
+    """Month and weekday names in the four languages (CLDR), all their forms: Turkish capitalises them."""
+    out = set()
+    for lang in LANGS:
+        loc = Locale(lang)
+        for table in (loc.months, loc.days):
+            for context in table.values():
+                out |= {tr_lower(n) for n in context.get("wide", {}).values()}
+    return out
 
 
 @lru_cache(maxsize=1)

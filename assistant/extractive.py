@@ -14,7 +14,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -41,6 +41,14 @@ W_SENT, W_CHUNK, W_FIRST, W_TERMS, W_NUMBERS, W_TYPE = 1.0, 0.5, 0.02, 0.04, 0.0
 # (Таджикистан ~ Tacikistan); in the question's own, those that are not countries, since a text refers back to
 # a country as "the two countries" but names a company or an agency ("TEİ", "OTOKAR") each time.
 W_NAMES = 0.04
+# + W_TITLES * share of the question's titles ("Defence Industry Cooperation Agreement") whose closest rendering in
+# another language among the passages read ("Savunma Sanayi İşbirliği Anlaşması", not "Askeri İşbirliği
+# Anlaşması") is in the sentence (`_title_shares`). Closest within TITLE_MARGIN of cosine.
+W_TITLES, TITLE_MARGIN, TITLE_POOL = 0.04, 0.005, 8
+# A title counts as mentioned in a passage in another language when one of the passage's own titles is this close
+# (e5 cosine). On the dev set, the translations found scored 0.87-0.91 ("Turkish Navy" / "Türk Deniz
+# Kuvvetleri" 0.895), the closest titles of passages about something else 0.79-0.84.
+TITLE_MATCH = 0.85
 MIN_SENTENCE_CHARS = 25
 # Support (see `support()`): logistic regression fitted on the dev set's answerable questions against
 # simulated negatives (each question re-asked with its evidence passages removed) and the real ones.
@@ -87,7 +95,7 @@ class ExtractiveAnswerer(Answerer):
     def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         t0 = time.perf_counter()
         passages = list(hits[: self.settings.answer.passages])
-        q, qv, cands, s = self._select(question, passages, lang)
+        q, qv, cands, s, titles = self._select(question, passages, lang)
         if not cands:
             return self._refuse(lang, "no passage was found", t0)
         if s < self.threshold:
@@ -102,20 +110,28 @@ class ExtractiveAnswerer(Answerer):
             # about the topic, but no amount or date to give: "what did the contract cost?" answered with the
             # sentence that says the contract was signed
             return self._refuse(lang, f"the passages found hold no {'amount' if q.kind == 'numeric' else 'date'}", t0)
-        missing = self.unmentioned(q, [passages[c.hit_index].chunk.id for c in chosen], passages)
+        missing = self.unmentioned(q, [passages[c.hit_index].chunk.id for c in chosen], passages, titles)
         if missing:
             return self._refuse(lang, f"the passages found do not mention {', '.join(missing)}", t0)
         return self._compose(lang, passages, chosen, t0)
 
-    def unmentioned(self, q: QuestionInfo, chunk_ids: list[str], passages: list[Hit]) -> list[str]:
+    def unmentioned(self, q: QuestionInfo, chunk_ids: list[str], passages: list[Hit], titles: TitleMatcher | None = None) -> list[str]:
         """What the question pins down that the cited passages never mention: its proper names that the
-        document knows (a name it never mentions anywhere, such as "Ministry", says nothing either way), and
-        its numbers when none of them appears ("in 2012" answered from a passage about 2010).
+        document knows (a name it never mentions anywhere, such as "Ministry", says nothing either way); its
+        titles, when a cited passage is in another language and holds no title within TITLE_MATCH of them
+        ("Education Cooperation Council" against a passage on students in Turkish universities); and its
+        numbers when none of them appears ("in 2012" answered from a passage about 2010).
         """
         texts = [evidence_context(h.chunk) for h in passages if h.chunk.id in chunk_ids]
         cited = NameIndex(texts)
         corpus = self.corpus_names()
         missing = [e.text for e in q.entities if (corpus is None or corpus.mentions(e)) and not cited.mentions(e)]
+        translated = [h for h in passages if h.chunk.id in chunk_ids and h.chunk.lang != q.lang]
+        if q.titles and translated:
+            runs = sorted({r for h in translated for r in entities.titles(evidence_context(h.chunk), h.chunk.lang)})
+            titles = titles or TitleMatcher(self.embedder, q.titles)
+            held = titles.sims(runs).max(axis=1) if runs else np.zeros(len(q.titles))
+            missing += [t for t, sim in zip(q.titles, held) if sim < TITLE_MATCH]
         if q.terms.numbers_in(" ".join(texts)) == 0.0:
             missing += sorted(q.numbers)
         return missing
@@ -154,18 +170,20 @@ class ExtractiveAnswerer(Answerer):
 
     def select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, list[Candidate], float]:
         """Ranked candidate sentences and the support of the best one (0 when there is none)."""
-        q, _, cands, s = self._select(question, hits, lang)
+        q, _, cands, s, _ = self._select(question, hits, lang)
         return q, cands, s
 
-    def _select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, np.ndarray, list[Candidate], float]:
+    def _select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, np.ndarray, list[Candidate], float, TitleMatcher]:
         q = analyse(question, lang)
         self.embedder.warm_up()
+        # alone: the int8 model quantises a batch's activations together, so batch-mates would move the vector
         qv = self.embedder.embed_queries([question])[0]
-        cands = sorted(self._candidates(q, qv, hits), key=lambda c: -c.score)
+        titles = TitleMatcher(self.embedder, q.titles)
+        cands = sorted(self._titled(q, titles, self._candidates(q, qv, hits), hits), key=lambda c: -c.score)
         if not cands:
-            return q, qv, [], 0.0
+            return q, qv, [], 0.0, titles
         best = cands[0]
-        return q, qv, cands, support(best, same_lang=hits[best.hit_index].chunk.lang == lang)
+        return q, qv, cands, support(best, same_lang=hits[best.hit_index].chunk.lang == lang), titles
 
     def _candidates(self, q: QuestionInfo, qv: np.ndarray, hits: list[Hit], hit_offset: int = 0) -> list[Candidate]:
         spans = [
@@ -202,6 +220,31 @@ class ExtractiveAnswerer(Answerer):
             )
             cands.append(Candidate(i + hit_offset, a, b, sent, score, float(sim), coverage, numbers, typed))
         return cands
+
+    def _titled(self, q: QuestionInfo, titles: TitleMatcher, cands: list[Candidate], hits: list[Hit]) -> list[Candidate]:
+        """The candidates with W_TITLES added to the leading ones in another language that hold the closest
+        rendering of the question's titles (see W_TITLES). Titles are translated, not transliterated, so they
+        are compared by embedding, and only the closest counts, as all titles of a passage on the topic are
+        near. Only the leading TITLE_POOL sentences take part: a title decides between close candidates, and
+        each title read costs an embedding."""
+        if not q.titles:
+            return cands
+        top = sorted((c for c in cands if hits[c.hit_index].chunk.lang != q.lang), key=lambda c: -c.score)[:TITLE_POOL]
+        runs = {c: entities.titles(c.text, hits[c.hit_index].chunk.lang) for c in top}
+        unique = sorted({r for rs in runs.values() for r in rs})
+        if not unique:
+            return cands
+        sims = titles.sims(unique)
+        col = {r: j for j, r in enumerate(unique)}
+        best = sims.max(axis=1)
+
+        def share(rs: list[str]) -> float:
+            if not rs:
+                return 0.0
+            held = sims[:, [col[r] for r in rs]].max(axis=1)
+            return float((held >= best - TITLE_MARGIN).mean())
+
+        return [replace(c, score=c.score + W_TITLES * share(runs[c])) if c in runs else c for c in cands]
 
     def _evidence(self, q: QuestionInfo, terms: QueryTerms, hit: Hit, keys: set[str] | None) -> tuple[float, float]:
         """(term coverage, share of the question's numbers) of a passage with its title; `keys`: the
@@ -262,6 +305,28 @@ class ExtractiveAnswerer(Answerer):
 
 
 _INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'", "«": "‘", "»": "’", "„": "‘"})
+
+
+class TitleMatcher:
+    """The question's titles against titles of the passages, by embedding, each text embedded once per answer
+    (the sentence choice and the refusal check read the same titles). Not kept across answers: the int8 model
+    quantises a batch's activations together, so a vector depends a little on its batch-mates, and an answer
+    must not depend on the questions before it."""
+
+    def __init__(self, embedder: Embedder, titles: tuple[str, ...]) -> None:
+        self.embedder = embedder
+        self.titles = titles
+        self._vectors: dict[str, np.ndarray] = {}
+        self._title_vectors: np.ndarray | None = None
+
+    def sims(self, runs: list[str]) -> np.ndarray:
+        """Cosine of each question title (rows) with each passage title (columns)."""
+        if self._title_vectors is None:
+            self._title_vectors = self.embedder.embed_queries(list(self.titles))
+        missing = [r for r in dict.fromkeys(runs) if r not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self.embedder.embed_passages(missing)))
+        return self._title_vectors @ np.stack([self._vectors[r] for r in runs]).T
 
 
 def _share_named(named: list[Entity], sent: str) -> float:

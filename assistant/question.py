@@ -11,15 +11,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from assistant.entities import CAPITALISED, Entity, entities, key_found
+from assistant.entities import CAPITALISED, Entity, entities, key_found, titles
 from index.tokenize import query_tokens, tokenize
 from kaynak.text import name_key, tr_lower
 from kaynak.types import Chunk
 
 _NUMERIC = re.compile(
     r"\b(kaç|kaçıncı|ne kadar|yüzde kaç|maliyet|bedel|tutar|fiyat|how many|how much|"
-    r"what (?:percentage|share|amount|volume|number|value|cost|price)|(?:cost|price|worth|value) of|"
-    r"сколько|каков[а-я]* (?:объ[её]м|сумм|размер|доля|стоимост|цен)|стоимост|канча|баасы|наркы)",
+    r"what (?:percentage|share|amount|volume|number|value|cost|price|length)|(?:cost|price|worth|value|length) of|"
+    r"сколько|каков[а-я]* (?:[а-я]+ )?(?:объ[её]м|сумм|размер|доля|стоимост|цен|длин|вес)|стоимост|канча|баасы|наркы)",
     re.IGNORECASE,
 )
 _DATE = re.compile(
@@ -38,6 +38,23 @@ _MONEY = re.compile(
     r"\d\s*(?:milyon|milyar|bin|million|billion|thousand|млн|млрд|миллион|миллиард|тыс)?[а-яa-zçğışöü.]*\s*"
     r"(?:dolar|dollar|\$|lira|tl\b|avro|euro|€|доллар|рубл|сом\b|manat|tenge|теңге)|[$€]\s*\d",
     re.IGNORECASE,
+)
+# A quantity with a dimension: the answer must carry its unit ("how long is the corvette?" is not answered by
+# "36 ships"). (what the question asks about, what a value of that dimension looks like)
+_MEASURES = (
+    (  # a rate: a share, a percentage, inflation, a devaluation
+        re.compile(r"\b(yüzde|oran[ıi]|enflasyon|değer kayb|percent|share of|rate of|inflation|devalu|"
+                   r"процент|дол[яюи]\b|инфляци|обесцен|пайыз)", re.IGNORECASE),
+        re.compile(r"%|\b(yüzde|percent|per cent|процент|пайыз)", re.IGNORECASE),
+    ),
+    (  # a length or a range
+        re.compile(r"\b(uzunluğ|uzunluk|boyu\b|menzil|length|long is|range of|длин|дальност|узундуг)", re.IGNORECASE),
+        re.compile(r"\d\s*(?:m|km|miles?|м|км|(?:metre|meter|kilometre|kilometer|метр|километр)\w*)\b", re.IGNORECASE),
+    ),
+    (  # a weight or a displacement
+        re.compile(r"\b(ağırlığ|tonaj|weigh|tonnage|displacement|вес[аи]?\b|водоизмещ|салмаг)", re.IGNORECASE),
+        re.compile(r"\d\s*(?:kg|т|кг|(?:ton|kilogram|тонн)\w*)\b", re.IGNORECASE),
+    ),
 )
 _WHY = re.compile(r"\b(neden|niçin|niye|why|почему|зачем|по какой причине|эмне үчүн|эмнеге)\b", re.IGNORECASE)
 # what a reason sounds like: "Çünkü ...", "... nedeniyle", "because ...", "потому что", "себеби ..."
@@ -138,6 +155,7 @@ class QuestionInfo:
     kind: str  # "numeric" | "date" | "who" | "why" | "other"
     terms: QueryTerms  # its numbers and key terms
     entities: tuple[Entity, ...] = ()  # its proper names (`entities.entities`)
+    titles: tuple[str, ...] = ()  # its names made of common words (`entities.titles`)
 
     @property
     def numbers(self) -> frozenset[str]:
@@ -156,10 +174,13 @@ def analyse(question: str, lang: str) -> QuestionInfo:
         kind = "why"
     else:
         kind = "other"
-    return QuestionInfo(question, lang, kind, QueryTerms.of(question, lang), entities(question, lang))
+    ents = entities(question, lang)
+    terms = replace(QueryTerms.of(question, lang), names=frozenset(e.key for e in ents))
+    return QuestionInfo(question, lang, kind, terms, ents, titles(question, lang))
 
 
 _ORDINAL_OR_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+_DAY_RANGE_END = re.compile(r"^\s*[-–]\s*\d{1,2}\b")  # the "-11" of "8-11 Şubat"
 
 
 def _is_ordinal(text: str, m: re.Match[str]) -> bool:
@@ -183,8 +204,8 @@ def amounts(sentence: str) -> set[str]:
             continue
         if after[:1] in ("-", "–") and _ORDINAL_OR_YEAR.match(m.group()):
             continue  # a year range such as "2019-2020"
-        if _MONTHS.match(tr_lower(sentence[m.end() : m.end() + 12].strip())):
-            continue  # the day of a date: "27 Kasım"
+        if _MONTHS.match(tr_lower(_DAY_RANGE_END.sub("", sentence[m.end() : m.end() + 16]).strip())):
+            continue  # the day of a date: "27 Kasım", "8-11 Şubat"
         d = re.sub(r"\D", "", m.group())
         if not _ORDINAL_OR_YEAR.match(d):
             out.add(d)
@@ -199,7 +220,10 @@ def has_answer_type(sentence: str, q: QuestionInfo) -> bool:
     if q.kind in ("numeric", "date"):
         sentence = strip_citations(sentence)
     if q.kind == "numeric":
-        if _MONEY_ASKED.search(tr_lower(q.text)) and not _MONEY.search(tr_lower(sentence)):
+        low_q, low_s = tr_lower(q.text), tr_lower(sentence)
+        if _MONEY_ASKED.search(low_q) and not _MONEY.search(low_s):
+            return False
+        if any(asked.search(low_q) and not unit.search(low_s) for asked, unit in _MEASURES):
             return False
         return bool(amounts(sentence) - q.numbers)
     if q.kind == "date":

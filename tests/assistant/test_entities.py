@@ -1,7 +1,7 @@
 """The question's proper names and whether passages mention them: pure functions, no model."""
 from __future__ import annotations
 
-from assistant.entities import NameIndex, entities
+from assistant.entities import NameIndex, entities, titles
 
 
 def keys(question: str, lang: str) -> set[str]:
@@ -47,3 +47,17 @@ def test_an_acronym_is_found_spelled_out():
 def test_an_adjective_finds_its_country_spelled_the_other_way():
     turkish = NameIndex(["Özbekistan ile Azerbaycan arasında imzalanan anlaşma"])
     assert all(turkish.mentions(e) for e in entities("When did the Uzbek and Azeri sides sign it?", "en"))
+
+
+def test_titles_are_names_made_of_common_words():
+    q = "When did Turkey's Ministry of National Education and Kyrgyzstan's Ministry of Education and Science sign it?"
+    assert titles(q, "en") == ("Turkey's Ministry of National Education", "Kyrgyzstan's Ministry of Education and Science")
+    assert titles("On what date did Turkey and Azerbaijan sign their Defence Industry Cooperation Agreement?", "en") == (
+        "Defence Industry Cooperation Agreement",
+    )
+
+
+def test_names_alone_months_and_sentence_starts_make_no_title():
+    text = "Gerçekte Türkmenistan tarafsızdır. Erdoğan 6 Kasım’da Türkmenistan’a gitti; Azerbaycan ile Türkiye ve Kırgızskaya Respublika"
+    assert titles(text, "tr") == ()
+    assert titles("Bu çerçevede “Savunma Sanayi İşbirliği Anlaşması” imzalanmıştır.", "tr") == ("Savunma Sanayi İşbirliği Anlaşması",)

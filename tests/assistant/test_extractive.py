@@ -133,6 +133,32 @@ def test_refuses_when_no_passage_found_names_what_the_question_is_about(thesis_e
     assert a.text == NOT_IN_DOCUMENT["ru"]
 
 
+def test_a_translated_title_picks_its_sentence(thesis_engine):
+    # the Turkish passage tells of two agreements with Azerbaijan, a year apart: the title in the question
+    # ("Defence Industry Cooperation Agreement" / "Savunma Sanayi İşbirliği Anlaşması") tells which one
+    question = (
+        "On what date did Turkey and Azerbaijan sign their Defence Industry Cooperation Agreement, and which Turkish "
+        "state company signed a parallel defence-industry agreement with an Azerbaijani body on the same day?"
+    )
+    hits = thesis_engine.search(question, k=3)
+    assert any("20 Ekim 1999" in h.chunk.text for h in hits)  # the other agreement, in the passage before
+    _, cands, _ = thesis_engine.answerer().select(question, hits, "en")
+    assert "Savunma Sanayi İşbirliği Anlaşması" in cands[0].text and "20 Eylül 2000" in cands[0].text
+
+
+def test_refuses_when_the_passages_lack_the_questions_title(thesis_engine):
+    # simulated "not in the document": without the passage on the Education Cooperation Council's school, the
+    # nearest passage left counts Turkmen students in Turkey; a number, about something else
+    question = (
+        "How many pupils does the joint Turkmen-Turkish school, agreed on at the third meeting of the two "
+        "countries' Education Cooperation Council, currently teach?"
+    )
+    hits = thesis_engine.search(question, k=10)
+    assert any("236" in h.chunk.text for h in hits[:3])
+    a = thesis_engine.answerer().answer(question, [h for h in hits if "236" not in h.chunk.text], "en")
+    assert a.refused and "Education Cooperation Council" in a.reason
+
+
 def test_the_value_that_follows_the_named_subject_is_its_value(thesis_engine):
     # TUSAŞ's own five-year sales stand just before the sentence about its subsidiary TEİ; TEİ's 2023 exports
     # come after it, across a chunk boundary

@@ -48,6 +48,32 @@ def test_money_questions_want_a_sum_of_money():
     assert has_answer_type("Som %70 değer kaybetmiştir.", analyse("Som ne kadar değer kaybetti?", "tr"))
 
 
+@pytest.mark.parametrize(
+    ("question", "answer", "other"),
+    [
+        # a rate wants a percentage, not a sum
+        ("Som ne kadar değer kaybetti, enflasyon nereye çıktı?", "Som %70 değer kaybetmiştir.",
+         "Ticaret hacmi 22.921 milyon dolar olmuştur."),
+        ("What share of Turkey's oil needs does the refinery meet?", "ihtiyacının yüzde 25’ini karşılayan rafineri",
+         "rafineri 6,3 milyar dolarlık bir yatırımdır"),
+        # a length wants a unit of length, not a count
+        ("Как называется корвет и какова его длина?", "DEARSAN’dan 92 metre boyunda bir korvet",
+         "DEARSAN firmasından 8 farklı tipten 36 adet gemi satın almıştır"),
+    ],
+)
+def test_measured_quantities_want_their_unit(question, answer, other):
+    q = analyse(question, "tr")
+    assert q.kind == "numeric"
+    assert has_answer_type(answer, q)
+    assert not has_answer_type(other, q)
+
+
+def test_a_day_range_is_a_date_not_a_count():
+    assert amounts("ilk resmi ziyaretini 8-11 Şubat 1994 tarihlerinde gerçekleştirmiş") == set()
+    q = analyse("How many visits did Aliyev pay to Turkey?", "en")
+    assert not has_answer_type("Aliyev ilk resmi ziyaretini 8-11 Şubat 1994 tarihlerinde Türkiye’ye gerçekleştirmiştir.", q)
+
+
 def test_why_questions_want_a_reason():
     q = analyse("Türkiye neden tavır almadı?", "tr")
     assert has_answer_type("Çünkü mesele bir sınır sorunudur.", q)
