@@ -97,7 +97,7 @@ def entities(question: str, lang: str) -> tuple[Entity, ...]:
         key = name_key(word)
         if len(key) < 3 or key in found:
             continue
-        country = key_found(key, _country_keys())
+        country = _is_country(key)
         if country or not _common(word, lang):
             found[key] = Entity(word, key, country)
     return tuple(found.values())
@@ -134,7 +134,7 @@ def titles(text: str, lang: str) -> tuple[str, ...]:
 def _title_word(word: str, lang: str) -> bool:
     """A common word that is capitalised as part of a name: not a country, not a month or a weekday."""
     word = strip_suffix(word)
-    return _common(word, lang) and tr_lower(word) not in _calendar_words() and not key_found(name_key(word), _country_keys())
+    return _common(word, lang) and tr_lower(word) not in _calendar_words() and not _is_country(name_key(word))
 
 
 def warm_up() -> None:
@@ -162,6 +162,10 @@ def _calendar_words() -> set[str]:
             for context in table.values():
                 out |= {tr_lower(n) for n in context.get("wide", {}).values()}
     return out
+
+
+def _is_country(key: str) -> bool:
+    return key_found(key, _country_keys())
 
 
 @lru_cache(maxsize=1)

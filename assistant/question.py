@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from assistant.entities import CAPITALISED, Entity, entities, key_found, titles
+from assistant.entities import Entity, entities, key_found, titles
 from index.tokenize import query_tokens, tokenize
-from kaynak.text import name_key, tr_lower
+from kaynak.text import tr_lower
 from kaynak.types import Chunk
 
 _NUMERIC = re.compile(
@@ -96,12 +96,12 @@ class QueryTerms:
     names: frozenset[str] = frozenset()  # name keys of its proper names, matched across languages
 
     @classmethod
-    def of(cls, query: str, lang: str | None) -> QueryTerms:
+    def of(cls, query: str, lang: str | None, names: frozenset[str] = frozenset()) -> QueryTerms:
+        """`names`: the name keys of the question's proper names (`analyse` passes those of `entities`)."""
         terms = frozenset(t for t in query_tokens(query, lang) if not t.isdigit() and len(t) > 2)
         # an ordinal names a thing ("2. Karabağ Savaşı" is the Second Karabakh War), it is not a value the
         # evidence must repeat: the passage may well call it "the war"
         numbers = frozenset(re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(query) if not _is_ordinal(query, m))
-        names = frozenset(k for m in CAPITALISED.finditer(query.strip()) if len(k := name_key(m.group())) >= 3)
         return cls(numbers, terms, names)
 
     def names_in(self, keys: set[str], known: set[str] | None = None) -> float:
@@ -175,7 +175,7 @@ def analyse(question: str, lang: str) -> QuestionInfo:
     else:
         kind = "other"
     ents = entities(question, lang)
-    terms = replace(QueryTerms.of(question, lang), names=frozenset(e.key for e in ents))
+    terms = QueryTerms.of(question, lang, frozenset(e.key for e in ents))
     return QuestionInfo(question, lang, kind, terms, ents, titles(question, lang))
 
 
