@@ -20,12 +20,12 @@ import numpy as np
 
 from assistant import entities
 from assistant.base import Answerer
-from assistant.entities import Entity, NameIndex, name_keys
+from assistant.entities import Entity, NameIndex, key_found, name_keys
 from assistant.phrases import ACCORDING_TO, refusal, source_label
 from assistant.question import QueryTerms, QuestionInfo, analyse, evidence_context, has_answer_type
 from index.embedder import Embedder
 from index.store import Snapshot, StoreError
-from ingest.sentences import split_sentences
+from ingest.sentences import answer_sentences
 from kaynak.config import Settings
 from kaynak.types import Answer, Citation, Hit
 
@@ -49,7 +49,10 @@ W_TITLES, TITLE_MARGIN, TITLE_POOL = 0.04, 0.005, 8
 # (e5 cosine). On the dev set, the translations found scored 0.86-0.91 ("Turkish Navy" / "Türk Deniz
 # Kuvvetleri" 0.895), the closest titles of passages about something else mostly 0.79-0.84.
 TITLE_MATCH = 0.85
-MIN_SENTENCE_CHARS = 25
+# A why-question's reason may come from another passage read when its sentence scores within this of the best.
+WHY_MARGIN = 0.05
+# A question of these kinds is refused when the chosen sentences hold no value of its kind (`has_answer_type`).
+_GATED = {"numeric": "amount", "date": "date", "why": "reason"}
 # Support (see `support()`): logistic regression fitted on the dev set's answerable questions against
 # simulated negatives (each question re-asked with its evidence passages removed) and the real ones.
 # Raw-scale coefficients of: sentence cosine, idf-weighted term coverage, numbers present, same language.
@@ -75,6 +78,13 @@ class Candidate:
     typed: bool  # holds a value of the kind asked for (`has_answer_type`)
 
 
+@dataclass(frozen=True)
+class Verdict:
+    chosen: tuple[Candidate, ...]  # the best sentence, and the one read on from it for a value
+    support: float
+    reason: str | None  # what it fails; None when it answers
+
+
 class ExtractiveAnswerer(Answerer):
     name = "extractive"
 
@@ -95,25 +105,44 @@ class ExtractiveAnswerer(Answerer):
     def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         t0 = time.perf_counter()
         passages = list(hits[: self.settings.answer.passages])
-        q, qv, cands, s, titles = self._select(question, passages, lang)
+        q, qv, cands, titles = self._select(question, passages, lang)
         if not cands:
             return self._refuse(lang, "no passage was found", t0)
-        if s < self.threshold:
-            return self._refuse(lang, f"the best passage does not answer this question (support {s:.2f})", t0)
+        v = self._verdict(q, qv, cands, passages, titles, self.threshold)
+        return self._refuse(lang, v.reason, t0) if v.reason else self._compose(lang, passages, v.chosen, t0)
+
+    def verdict(self, question: str, hits: list[Hit], lang: str) -> Verdict | None:
+        """The best sentence's verdict whatever the threshold (None when the passages have no sentence). Its
+        support is what the refusal threshold is compared with, unless another check already refuses."""
+        passages = list(hits[: self.settings.answer.passages])
+        q, qv, cands, titles = self._select(question, passages, lang)
+        return self._verdict(q, qv, cands, passages, titles, threshold=0.0) if cands else None
+
+    def _verdict(self, q: QuestionInfo, qv: np.ndarray, cands: list[Candidate], passages: list[Hit], titles: TitleMatcher, threshold: float) -> Verdict:
+        """The best sentence, the sentence read on from it for a value, its support and what it fails.
+
+        Only the best: letting the next passage's best sentence answer when the best one fails a check
+        answered more near misses than it saved answerable questions, on the dev set and on questions
+        written apart from it. The dearer checks run only when the support passes the threshold."""
         best = cands[0]
+        s = support(best, same_lang=passages[best.hit_index].chunk.lang == q.lang)
+        if s < threshold:
+            return Verdict((best,), s, f"the best passage does not answer this question (support {s:.2f})")
         chosen = [best]
         if q.kind != "other" and self.settings.answer.max_sentences > 1:
             companion = self._companion(q, qv, best, cands, passages)
             if companion is not None:
                 chosen.append(companion)
-        if q.kind in ("numeric", "date") and not any(c.typed for c in chosen):
-            # about the topic, but no amount or date to give: "what did the contract cost?" answered with the
-            # sentence that says the contract was signed
-            return self._refuse(lang, f"the passages found hold no {'amount' if q.kind == 'numeric' else 'date'}", t0)
+        return Verdict(tuple(chosen), s, self._gap(q, chosen, passages, titles))
+
+    def _gap(self, q: QuestionInfo, chosen: list[Candidate], passages: list[Hit], titles: TitleMatcher) -> str | None:
+        """Why these sentences do not answer the question, or None when nothing is missing."""
+        if q.kind in _GATED and not any(c.typed for c in chosen):
+            # about the topic, but no amount, date or reason to give: "what did the contract cost?" answered with
+            # the sentence that says the contract was signed
+            return f"the passages found hold no {_GATED[q.kind]}"
         missing = self.unmentioned(q, [passages[c.hit_index].chunk.id for c in chosen], passages, titles)
-        if missing:
-            return self._refuse(lang, f"the passages found do not mention {', '.join(missing)}", t0)
-        return self._compose(lang, passages, chosen, t0)
+        return f"the passages found do not mention {', '.join(missing)}" if missing else None
 
     def unmentioned(self, q: QuestionInfo, chunk_ids: list[str], passages: list[Hit], titles: TitleMatcher | None = None) -> list[str]:
         """What the question pins down that the cited passages never mention: its proper names that the
@@ -127,11 +156,14 @@ class ExtractiveAnswerer(Answerer):
         corpus = self.corpus_names()
         missing = [e.text for e in q.entities if (corpus is None or corpus.mentions(e)) and not cited.mentions(e)]
         translated = [h for h in passages if h.chunk.id in chunk_ids and h.chunk.lang != q.lang]
-        if q.titles and translated:
+        # a title the passages quote as it is ("Defence News" in a Turkish passage) needs no translation
+        quoted = NameIndex([evidence_context(h.chunk) for h in translated])
+        untranslated = [t for t in q.titles if translated and not all(key_found(k, quoted.keys) for k in name_keys(t))]
+        if untranslated:
             runs = sorted({r for h in translated for r in entities.titles(evidence_context(h.chunk), h.chunk.lang)})
             titles = titles or TitleMatcher(self.embedder, q.titles)
             held = titles.sims(runs).max(axis=1) if runs else np.zeros(len(q.titles))
-            missing += [t for t, sim in zip(q.titles, held) if sim < TITLE_MATCH]
+            missing += [t for t, sim in zip(q.titles, held) if sim < TITLE_MATCH and t in untranslated]
         if q.terms.numbers_in(" ".join(texts)) == 0.0:
             missing += sorted(q.numbers)
         return missing
@@ -158,7 +190,7 @@ class ExtractiveAnswerer(Answerer):
         chunk = passages[best.hit_index].chunk
         nxt = self.snapshot().following(chunk.id) if self.snapshot is not None and not best.typed else None
         nxt_index = next((i for i, h in enumerate(passages) if nxt is not None and h.chunk.id == nxt.id), None)
-        pool = [c for c in cands[1:] if c.hit_index in (best.hit_index, nxt_index) and c.typed]
+        pool = [c for c in cands if c is not best and c.hit_index in (best.hit_index, nxt_index) and c.typed]
         if nxt is not None and nxt_index is None:
             extra = Hit(chunk=nxt, score=0.0)
             typed = [c for c in self._candidates(q, qv, [extra], hit_offset=len(passages)) if c.typed]
@@ -166,35 +198,32 @@ class ExtractiveAnswerer(Answerer):
                 passages.append(extra)
                 pool += typed
         following = [c for c in pool if c.hit_index != best.hit_index or c.start > best.start]
+        if q.kind == "why" and not best.typed and not pool:
+            # a reason is stated once, often in another chapter than the sentence that matches the question's
+            # wording ("Turkey's stance differs ..." in the conclusion, "because ..." in chapter 3): any passage
+            # read may give it, if its sentence is about as close to the question
+            pool = [c for c in cands if c is not best and c.typed and c.score >= best.score - WHY_MARGIN]
         return max(following or pool, key=lambda c: c.score, default=None)
 
-    def select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, list[Candidate], float]:
-        """Ranked candidate sentences and the support of the best one (0 when there is none)."""
-        q, _, cands, s, _ = self._select(question, hits, lang)
-        return q, cands, s
+    def select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, list[Candidate]]:
+        """The question's analysis and the candidate sentences of these passages, best first."""
+        q, _, cands, _ = self._select(question, hits, lang)
+        return q, cands
 
-    def _select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, np.ndarray, list[Candidate], float, TitleMatcher]:
+    def _select(self, question: str, hits: list[Hit], lang: str) -> tuple[QuestionInfo, np.ndarray, list[Candidate], TitleMatcher]:
         q = analyse(question, lang)
         self.embedder.warm_up()
         # alone: the int8 model quantises a batch's activations together, so batch-mates would move the vector
         qv = self.embedder.embed_queries([question])[0]
         titles = TitleMatcher(self.embedder, q.titles)
         cands = sorted(self._titled(q, titles, self._candidates(q, qv, hits), hits), key=lambda c: -c.score)
-        if not cands:
-            return q, qv, [], 0.0, titles
-        best = cands[0]
-        return q, qv, cands, support(best, same_lang=hits[best.hit_index].chunk.lang == lang), titles
+        return q, qv, cands, titles
 
     def _candidates(self, q: QuestionInfo, qv: np.ndarray, hits: list[Hit], hit_offset: int = 0) -> list[Candidate]:
-        spans = [
-            (i, a, b, h.chunk.text[a:b].strip())
-            for i, h in enumerate(hits)
-            for a, b in split_sentences(h.chunk.text, h.chunk.lang)
-            if len(h.chunk.text[a:b].strip()) >= MIN_SENTENCE_CHARS
-        ]
+        spans, vectors = self._sentences(hits)
         if not spans:
             return []
-        sims = self.embedder.embed_passages([sent for *_, sent in spans]) @ qv
+        sims = vectors @ qv
         chunk_sims = self._chunk_sims(qv, hits)
         # names are compared across languages only; `terms` keeps the names some passage read mentions
         hit_keys = [name_keys(evidence_context(h.chunk)) for h in hits] if q.terms.names else []
@@ -220,6 +249,33 @@ class ExtractiveAnswerer(Answerer):
             )
             cands.append(Candidate(i + hit_offset, a, b, sent, score, float(sim), coverage, numbers, typed))
         return cands
+
+    def _sentences(self, hits: list[Hit]) -> tuple[list[tuple[int, int, int, str]], np.ndarray]:
+        """(hit, start, end, text) of the passages' sentences (`answer_sentences`) and their vectors: those
+        stored at ingest for passages of the live index, embedded here for any other passage."""
+        snapshot = self.snapshot() if self.snapshot is not None else None
+        spans: list[tuple[int, int, int, str]] = []
+        per_hit: list[tuple[int, np.ndarray | None]] = []
+        todo: list[str] = []
+        for i, h in enumerate(hits):
+            text = h.chunk.text
+            if snapshot is not None and h.chunk.id in snapshot.position:
+                found, vectors = snapshot.sentences_of(h.chunk.id)
+            else:
+                found, vectors = answer_sentences(text, h.chunk.lang), None
+                todo += [text[a:b].strip() for a, b in found]
+            spans += [(i, a, b, text[a:b].strip()) for a, b in found]
+            per_hit.append((len(found), vectors))
+        if not spans:
+            return [], np.zeros((0, 0), np.float32)
+        fresh = self.embedder.embed_passages(todo) if todo else None
+        blocks, k = [], 0
+        for n, vectors in per_hit:
+            if n and vectors is None:
+                vectors, k = fresh[k : k + n], k + n
+            if n:
+                blocks.append(vectors)
+        return spans, np.vstack(blocks)
 
     def _titled(self, q: QuestionInfo, titles: TitleMatcher, cands: list[Candidate], hits: list[Hit]) -> list[Candidate]:
         """The candidates with W_TITLES added to the leading ones in another language that hold the closest

@@ -57,10 +57,12 @@ _MEASURES = (
     ),
 )
 _WHY = re.compile(r"\b(neden|niçin|niye|why|почему|зачем|по какой причине|эмне үчүн|эмнеге)\b", re.IGNORECASE)
-# what a reason sounds like: "Çünkü ...", "... nedeniyle", "because ...", "потому что", "себеби ..."
+# what a reason sounds like: "Çünkü ...", "... nedeniyle", "seçilmesinin nedeni ...", "gördüğü için", "because ...",
+# "the reason", "потому что", "причиной", "себеби ..."; "-dığı için" is "because it ...", a bare "için" is "for"
 _CAUSE = re.compile(
-    r"\b(çünkü|zira|nedeniyle|sebebiyle|yüzünden|dolayı|amacıyla|because|due to|owing to|since|as a result|"
-    r"потому что|так как|поскольку|из-за|в связи с|себеби|анткени|үчүн)",
+    r"\b(çünkü|zira|neden|sebep|sebeb|gerekçe|yüzünden|dolayı|amacıyla|because|due to|owing to|since|as a result|"
+    r"the reason|reasons? for|потому что|так как|поскольку|из-за|в связи с|причин|себеп|анткени|үчүн)"
+    r"|\w(?:d|t)[ıiuü]ğ[ıiuü]\w*\s+için\b",
     re.IGNORECASE,
 )
 

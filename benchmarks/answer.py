@@ -39,15 +39,21 @@ def frame_lang(answer: str) -> str:
 
 
 def decision(answerer: ExtractiveAnswerer, question: str, hits: list, lang: str) -> tuple[float, Answer]:
-    """The support the refusal threshold is compared with, or 0 when the answerer refuses whatever the
-    threshold (no passage, or no value of the asked type in a numeric or date answer); and the answer given
-    when the support passes the threshold."""
+    """The support the refusal threshold is compared with (0 when the answerer refuses whatever the threshold:
+    no passage, no value of the asked kind, a name or number the passages never mention), and the answer given
+    at threshold 0."""
     threshold, answerer.threshold = answerer.threshold, 0.0
     try:
         ans = answerer.answer(question, hits, lang)
     finally:
         answerer.threshold = threshold
-    return (0.0 if ans.refused else answerer.select(question, hits, lang)[2]), ans
+    v = answerer.verdict(question, hits, lang)
+    return (v.support if v is not None and v.reason is None else 0.0), ans
+
+
+def without_evidence(hits: list, evidence: list[str]) -> list:
+    """The hits with every passage that holds an evidence quote removed: "not in the document", simulated."""
+    return [h for h in hits if not any(contains_quote(h.chunk.text, e) for e in evidence)]
 
 
 def main() -> None:
@@ -100,7 +106,7 @@ def main() -> None:
                     if not value[-1]:
                         failures["value"].append(q["id"])
         # simulated "not in the document": the same question without its evidence passages
-        rest = [h for h in hits if not any(contains_quote(h.chunk.text, e) for e in q["evidence"])]
+        rest = without_evidence(hits, q["evidence"])
         support, again = decision(answerer, q["question"], rest[:depth], lang)
         neg_support.append(support)
         # ... unless another passage states the same value (the summaries repeat the body): then an answer

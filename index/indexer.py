@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from index.embedder import Embedder
-from index.store import DocRecord, Manifest, Snapshot, Store, StoreError
+from index.store import DocRecord, Manifest, Sentences, Snapshot, Store, StoreError
 from ingest.chunker import CHUNKER_VERSION
 from ingest.pipeline import iter_files, parse_document
+from ingest.sentences import answer_sentences
 from ingest.readers import IngestError, check_file
 from kaynak import __version__
 from kaynak.config import Settings
@@ -36,6 +37,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     embedded: int = 0
     reused: int = 0
+    sentences: int = 0  # sentences embedded (those of reused chunks are reused with them)
     chunks: int = 0
     seconds: float = 0.0
 
@@ -49,7 +51,7 @@ class IngestReport:
         out += [f"FAILED {p}: {why}" for p, why in self.failed]
         out.append(
             f"{self.chunks} chunks in the index; embedded {self.embedded}, reused {self.reused} vectors "
-            f"in {self.seconds:.1f} s"
+            f"(and {self.sentences} sentences embedded) in {self.seconds:.1f} s"
         )
         return out
 
@@ -215,6 +217,7 @@ class Indexer:
             vectors = [v if v is not None else next(fresh) for v in vectors]
             report.embedded = len(todo)
         matrix = np.vstack(vectors).astype("float32") if vectors else np.zeros((0, dim), "float32")
+        sentences = self._sentences(snap, chunks, dim, report, progress)
         manifest = Manifest(
             model=self.settings.embedder.model,
             dim=dim,
@@ -224,4 +227,32 @@ class Indexer:
             embedder_backend=self.settings.embedder.backend,
             docs=docs,
         )
-        self.store.commit(manifest, chunks, matrix)
+        self.store.commit(manifest, chunks, matrix, sentences)
+
+    def _sentences(self, snap: Snapshot | None, chunks: list[Chunk], dim: int, report: IngestReport, progress: bool) -> Sentences:
+        """The chunks' sentences with their vectors: a stored chunk's reused by id, only new ones embedded."""
+        spans: list[tuple[int, int, int]] = []
+        parts: list[np.ndarray | int] = []  # per chunk: its stored vectors, or how many new sentences it has
+        todo: list[str] = []
+        for pos, c in enumerate(chunks):
+            if snap is not None and c.id in snap.position:
+                stored, vecs = snap.sentences_of(c.id)
+                spans += [(pos, a, b) for a, b in stored]
+                parts.append(vecs)
+            else:
+                new = answer_sentences(c.text, c.lang)
+                spans += [(pos, a, b) for a, b in new]
+                parts.append(len(new))
+                todo += [c.text[a:b] for a, b in new]
+        if not spans:
+            return Sentences.empty(dim)
+        fresh = self.embedder.embed_passages(todo, progress=progress) if todo else np.zeros((0, dim), "float32")
+        blocks, i = [], 0
+        for part in parts:
+            if isinstance(part, int):
+                blocks.append(fresh[i : i + part])
+                i += part
+            else:
+                blocks.append(part)
+        report.sentences = len(todo)
+        return Sentences(np.array(spans, dtype=np.int64), np.vstack(blocks).astype("float32"))

@@ -35,7 +35,7 @@ from kaynak.types import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors
 
 
 class StoreError(RuntimeError):
@@ -79,6 +79,19 @@ class Manifest:
 
 
 @dataclass
+class Sentences:
+    """Each chunk's sentences (`answer_sentences`) and their vectors, embedded at ingest: retrieval reranks by
+    a passage's best sentence and the answerer scores sentences without embedding passage text per question."""
+
+    spans: np.ndarray  # int64 [n, 3]: chunk position, start, end; grouped by chunk position
+    vectors: np.ndarray  # float32 [n, dim], normalised like the chunk vectors
+
+    @classmethod
+    def empty(cls, dim: int) -> Sentences:
+        return cls(np.zeros((0, 3), np.int64), np.zeros((0, dim), np.float32))
+
+
+@dataclass
 class Snapshot:
     """One loaded generation: what retrieval reads."""
 
@@ -88,9 +101,14 @@ class Snapshot:
     dense: VectorIndex
     lexical: BM25Index
     generation: str
+    sentences: Sentences
 
     def __post_init__(self) -> None:
         self.position = {c.id: i for i, c in enumerate(self.chunks)}
+        owner = np.asarray(self.sentences.spans[:, 0])
+        cuts = np.flatnonzero(np.diff(owner)) + 1
+        starts, ends = np.concatenate([[0], cuts]), np.concatenate([cuts, [len(owner)]])
+        self._sentence_rows = {int(owner[a]): (int(a), int(b)) for a, b in zip(starts, ends) if b > a}
         self._df: dict[str, Counter[str]] | None = None
         self._next: dict[str, Chunk] | None = None
         self._docs_per_lang: Counter[str] = Counter(c.lang for c in self.chunks)
@@ -123,6 +141,16 @@ class Snapshot:
                 a.id: b for a, b in zip(order, order[1:]) if a.doc_id == b.doc_id and a.section == b.section
             }
         return self._next.get(chunk_id)
+
+    def sentences_at(self, position: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """The (start, end) spans of the chunk's sentences at this position, and their stored vectors."""
+        lo, hi = self._sentence_rows.get(position, (0, 0))
+        spans = [(int(a), int(b)) for _, a, b in self.sentences.spans[lo:hi]]
+        return spans, np.asarray(self.sentences.vectors[lo:hi], dtype=np.float32)
+
+    def sentences_of(self, chunk_id: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """`sentences_at` by chunk id; KeyError for a chunk not in this generation."""
+        return self.sentences_at(self.position[chunk_id])
 
     def vectors_for(self, chunk_ids: list[str]) -> np.ndarray:
         """Stored passage vectors of these chunks (no re-embedding)."""
@@ -166,6 +194,7 @@ class Store:
             with (d / "chunks.jsonl").open(encoding="utf-8") as f:
                 chunks = [Chunk.from_dict(json.loads(line)) for line in f if line.strip()]
             vectors = np.load(d / "vectors.npy", mmap_mode="r") if chunks else np.zeros((0, manifest.dim), "float32")
+            sentences = Sentences(np.load(d / "sentence_spans.npy"), np.load(d / "sentence_vectors.npy", mmap_mode="r"))
             dense = create_index(manifest.dim, self.settings.index, len(chunks), backend=manifest.index_backend)
             dense.load(d / "dense.faiss")
             lexical = BM25Index.load(d / "lexical")
@@ -173,9 +202,12 @@ class Store:
             raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
             raise StoreError(f"the index at {d} is damaged ({e}); rebuild it with `kaynak ingest --rebuild`") from e
-        if len(chunks) != len(manifest.chunk_ids) or len(dense) != len(chunks):
+        if (
+            len(chunks) != len(manifest.chunk_ids) or len(dense) != len(chunks)
+            or len(sentences.spans) != len(sentences.vectors) or (len(sentences.spans) and sentences.spans[:, 0].max() >= len(chunks))
+        ):
             raise StoreError(f"the index at {d} is inconsistent; rebuild it with `kaynak ingest --rebuild`")
-        return Snapshot(manifest, chunks, vectors, dense, lexical, gen)
+        return Snapshot(manifest, chunks, vectors, dense, lexical, gen, sentences)
 
     # -- writing -----------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -189,10 +221,12 @@ class Store:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def commit(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> str:
+    def commit(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray, sentences: Sentences) -> str:
         """Write a complete new generation and make it current. Call inside `writer()`."""
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        if len(sentences.spans) != len(sentences.vectors):
+            raise ValueError(f"{len(sentences.spans)} sentence spans but {len(sentences.vectors)} sentence vectors")
         manifest.chunk_ids = [c.id for c in chunks]
         manifest.index_backend = resolve_backend(self.settings.index, len(chunks))
         manifest.created = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -207,6 +241,8 @@ class Store:
             for c in chunks:
                 f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
         np.save(tmp / "vectors.npy", vectors)
+        np.save(tmp / "sentence_spans.npy", np.asarray(sentences.spans, dtype=np.int64).reshape(-1, 3))
+        np.save(tmp / "sentence_vectors.npy", np.asarray(sentences.vectors, dtype=np.float32).reshape(-1, manifest.dim))
         dense = create_index(manifest.dim, self.settings.index, len(chunks), backend=manifest.index_backend)
         dense.build(vectors)
         dense.save(tmp / "dense.faiss")

@@ -27,6 +27,15 @@ _OPENERS = "([\"'“«"
 _MAX_PAREN_SPAN = 400  # chars: an unclosed "(" further back than this is damage, not a citation
 
 
+# Shorter "sentences" are headings, list markers and layout debris ("Tablo 3."): nothing to answer or rank by.
+MIN_SENTENCE_CHARS = 25
+
+
+def answer_sentences(text: str, lang: str = "tr") -> list[tuple[int, int]]:
+    """Spans of the sentences long enough to stand alone: the index embeds these, the answerer quotes them."""
+    return [(a, b) for a, b in split_sentences(text, lang) if len(text[a:b].strip()) >= MIN_SENTENCE_CHARS]
+
+
 def split_sentences(text: str, lang: str = "tr") -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of `text`, whitespace excluded, covering all of its words."""
     spans: list[tuple[int, int]] = []

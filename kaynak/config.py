@@ -79,6 +79,8 @@ class RetrievalSettings(BaseModel):
     # exact names and numbers without pulling good dense first places down (R@1 0.889 vs 0.867 dense
     # alone); at 0.3+ it costs R@1 on English questions. Results are flat for 0.1-0.2 and rrf_k 20-60.
     lexical_weight: float = 0.15
+    # passages (fused, before overlaps are dropped) reranked by their best sentence (index/retriever.py); 0: off
+    rerank_depth: int = Field(30, ge=0, le=1000)
 
 
 class AnswerSettings(BaseModel):

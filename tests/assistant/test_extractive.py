@@ -140,9 +140,9 @@ def test_a_translated_title_picks_its_sentence(thesis_engine):
         "On what date did Turkey and Azerbaijan sign their Defence Industry Cooperation Agreement, and which Turkish "
         "state company signed a parallel defence-industry agreement with an Azerbaijani body on the same day?"
     )
-    hits = thesis_engine.search(question, k=3)
+    hits = thesis_engine.search(question, k=5)  # the title decides among passages, wherever retrieval ranked them
     assert any("20 Ekim 1999" in h.chunk.text for h in hits)  # the other agreement, in the passage before
-    _, cands, _ = thesis_engine.answerer().select(question, hits, "en")
+    _, cands = thesis_engine.answerer().select(question, hits, "en")
     assert "Savunma Sanayi İşbirliği Anlaşması" in cands[0].text and "20 Eylül 2000" in cands[0].text
 
 

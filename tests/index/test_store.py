@@ -19,7 +19,8 @@ import pytest
 
 from assistant.engine import EmptyIndexError, Engine
 from index.embedder import Embedder
-from index.store import Manifest, Store, StoreError
+from index.store import Manifest, Sentences, Store, StoreError
+from ingest.sentences import answer_sentences
 from kaynak.config import BUNDLED_CORPUS, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,8 +132,26 @@ def test_commit_refuses_mismatched_lengths(engine: Engine, docs: Path):
     store = Store(engine.settings)
     snap = store.load()
     with store.writer(), pytest.raises(ValueError, match="chunks but"):
-        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors[:-1]))
+        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors[:-1]), snap.sentences)
+    short = Sentences(snap.sentences.spans, np.asarray(snap.sentences.vectors[:-1]))
+    with store.writer(), pytest.raises(ValueError, match="sentence spans but"):
+        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors), short)
     assert store.current() == snap.generation
+
+
+def test_sentences_are_embedded_once_and_reused(engine: Engine, docs: Path):
+    """Each chunk's sentences are stored with vectors equal to embedding them afresh; re-ingesting a changed
+    document embeds only the sentences of its new chunks."""
+    first = engine.ingest([docs / "tr.txt"])
+    snap = Store(engine.settings).load()
+    assert first.sentences == len(snap.sentences.spans) > len(snap.chunks)
+    chunk = snap.chunks[0]
+    spans, vectors = snap.sentences_of(chunk.id)
+    assert spans == answer_sentences(chunk.text, chunk.lang)
+    fresh = engine.embedder.embed_passages([chunk.text[a:b] for a, b in spans])
+    assert (np.sum(vectors * fresh, axis=1) > 0.97).all()  # not equal: int8 activations are quantised per batch
+    again = engine.ingest([docs / "tr.txt"])
+    assert again.unchanged == ["tr.txt"] and again.sentences == 0
 
 
 # --- incremental ----------------------------------------------------------------------------------------------
@@ -490,7 +509,7 @@ def test_manifest_json_is_plain(engine: Engine, docs: Path):
     engine.ingest([docs / "tr.txt"])
     store = Store(engine.settings)
     raw = json.loads((store.root / store.current() / "manifest.json").read_text(encoding="utf-8"))
-    assert raw["format"] == 1 and raw["dim"] == 384 and raw["docs"]["tr.txt"]["chunker_version"]
+    assert raw["format"] == 2 and raw["dim"] == 384 and raw["docs"]["tr.txt"]["chunker_version"]
 
 
 def test_following_continues_the_text_within_a_section(thesis_engine):
