@@ -17,7 +17,7 @@ from kaynak.text import tr_lower
 from kaynak.types import Chunk
 
 _NUMERIC = re.compile(
-    r"\b(kaç|kaçıncı|ne kadar|yüzde kaç|maliyet|bedel|tutar|fiyat|how many|how much|"
+    r"\b(kaç|kaçıncı|ne kadar|yüzde kaç|maliyet|bedel|tutar|fiyat|bütçe|budget|бюджет|how many|how much|"
     r"what (?:percentage|share|amount|volume|number|value|cost|price|length)|(?:cost|price|worth|value|length) of|"
     r"сколько|каков[а-я]* (?:[а-я]+ )?(?:объ[её]м|сумм|размер|доля|стоимост|цен|длин|вес)|стоимост|канча|баасы|наркы)",
     re.IGNORECASE,
@@ -28,9 +28,9 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _WHO = re.compile(r"\b(kim|kimdir|kimin|kimler|who|whom|whose|кто|кого|чей|ким|кимдер)\b", re.IGNORECASE)
-# "ne kadarlık ihracat", "what did it cost": the answer is a sum of money, not any number
+# "ne kadarlık ihracat", "what did it cost", "what is its budget": the answer is a sum of money, not any number
 _MONEY_ASKED = re.compile(
-    r"\b(ne kadarlık|kaç (?:dolar|lira|avro)|tutar|bedel|maliyet|fiyat|cost|price|worth|how much money|"
+    r"\b(ne kadarlık|kaç (?:dolar|lira|avro)|tutar|bedel|maliyet|fiyat|bütçe|budget|бюджет|cost|price|worth|how much money|"
     r"стоимост|сколько стоит|цен[аеуы]|сумм|баасы|наркы)",
     re.IGNORECASE,
 )

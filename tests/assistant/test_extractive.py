@@ -109,6 +109,13 @@ def test_reads_on_into_the_next_passage_for_the_value(thesis_engine):
     assert "8 yeni işbirliği anlaşması" in a.citations[-1].quote
 
 
+def test_a_why_question_is_answered_with_its_reason(thesis_engine):
+    # the sentence closest to the question says where the meeting was; the reason is the one after it
+    a = thesis_engine.ask("Why was İzmir chosen for the first meeting of the Turkey-Azerbaijan High-Level Strategic Cooperation Council?")
+    assert not a.refused
+    assert any("seçilmesinin nedeni" in c.quote and "Aliağa" in c.quote for c in a.citations)
+
+
 def test_refuses_a_numeric_question_whose_passage_holds_no_amount(thesis_engine):
     # the contract is in the thesis, its price is not: the Su-25 in the sentence is a model, not an amount
     a = thesis_engine.ask("Какова стоимость контракта TUSAŞ на модернизацию азербайджанских штурмовиков Су-25?")

@@ -46,6 +46,10 @@ def test_money_questions_want_a_sum_of_money():
     assert not has_answer_type("TUSAŞ son 5 yılda 2 ülkeye AKSUNGUR ihraç etmiştir.", q)
     assert has_answer_type("2023 yılında 345 milyon dolar ihracat yapmışlardır.", q)
     assert has_answer_type("Som %70 değer kaybetmiştir.", analyse("Som ne kadar değer kaybetti?", "tr"))
+    budget = analyse("What is TİKA's annual budget?", "en")  # a budget is a sum, even with no "how much"
+    assert budget.kind == "numeric"
+    assert not has_answer_type("TİKA 150 ülkede 30 bin proje gerçekleştirmiştir.", budget)
+    assert has_answer_type("savunma bütçesi 123 milyon dolar iken", budget)
 
 
 @pytest.mark.parametrize(
@@ -78,6 +82,12 @@ def test_why_questions_want_a_reason():
     q = analyse("Türkiye neden tavır almadı?", "tr")
     assert has_answer_type("Çünkü mesele bir sınır sorunudur.", q)
     assert not has_answer_type("Türkiye'nin tutumu farklıdır.", q)
+    # a reason named as a noun, a cause in a case ending, a participle with "için" (but not a bare "için": "for")
+    assert has_answer_type("İlk toplantı için İzmir’in seçilmesinin nedeni, rafinerinin temelinin atılmasıdır.", q)
+    assert has_answer_type("Mezun töreni sebebiyle Bakü’yü ziyaret etmesi İran tarafından kaygıyla izlenmiştir.", q)
+    assert has_answer_type("Türkiye, durumun farklı olduğunu gördüğü için askeri anlaşmalar yapmıştır.", q)
+    assert not has_answer_type("Bu toplantı için İzmir seçilmiştir.", q)
+    assert has_answer_type("The reason was the refinery.", analyse("Why was İzmir chosen?", "en"))
 
 
 @pytest.mark.parametrize(
