@@ -24,8 +24,7 @@ from assistant.entities import Entity, NameIndex, key_found, name_keys
 from assistant.phrases import ACCORDING_TO, refusal, source_label
 from assistant.question import QueryTerms, QuestionInfo, analyse, evidence_context, has_answer_type
 from index.embedder import Embedder
-from index.store import Snapshot, StoreError
-from ingest.sentences import answer_sentences
+from index.store import Snapshot, StoreError, sentence_vectors
 from kaynak.config import Settings
 from kaynak.types import Answer, Citation, Hit
 
@@ -253,31 +252,12 @@ class ExtractiveAnswerer(Answerer):
         return cands
 
     def _sentences(self, hits: list[Hit]) -> tuple[list[tuple[int, int, int, str]], np.ndarray]:
-        """(hit, start, end, text) of the passages' sentences (`answer_sentences`) and their vectors: those
-        stored at ingest for passages of the live index, embedded here for any other passage."""
+        """(hit, start, end, text) of the passages' sentences and their vectors: those stored at ingest for
+        passages of the live index, embedded here for any other passage."""
         snapshot = self.snapshot() if self.snapshot is not None else None
-        spans: list[tuple[int, int, int, str]] = []
-        per_hit: list[tuple[int, np.ndarray | None]] = []
-        todo: list[str] = []
-        for i, h in enumerate(hits):
-            text = h.chunk.text
-            if snapshot is not None and h.chunk.id in snapshot.position:
-                found, vectors = snapshot.sentences_of(h.chunk.id)
-            else:
-                found, vectors = answer_sentences(text, h.chunk.lang), None
-                todo += [text[a:b].strip() for a, b in found]
-            spans += [(i, a, b, text[a:b].strip()) for a, b in found]
-            per_hit.append((len(found), vectors))
-        if not spans:
-            return [], np.zeros((0, 0), np.float32)
-        fresh = self.embedder.embed_passages(todo) if todo else None
-        blocks, k = [], 0
-        for n, vectors in per_hit:
-            if n and vectors is None:
-                vectors, k = fresh[k : k + n], k + n
-            if n:
-                blocks.append(vectors)
-        return spans, np.vstack(blocks)
+        found, vectors, _ = sentence_vectors([h.chunk for h in hits], snapshot, self.embedder.embed_passages, self.embedder.dim)
+        spans = [(i, a, b, h.chunk.text[a:b].strip()) for i, (h, f) in enumerate(zip(hits, found)) for a, b in f]
+        return spans, vectors
 
     def _titled(self, q: QuestionInfo, titles: TitleMatcher, cands: list[Candidate], hits: list[Hit]) -> list[Candidate]:
         """The candidates with W_TITLES added to the leading ones in another language that hold the closest
@@ -412,6 +392,10 @@ def support(best: Candidate, same_lang: bool) -> float:
     question's proper names, matched across scripts and spellings, make half of that coverage. Same-language pairs get
     higher cosines for the same relevance; the last coefficient takes that offset out.
     """
-    a, b, c, d = SUPPORT_COEF
-    x = a * best.sim + b * best.coverage + c * best.numbers + d * same_lang + SUPPORT_BIAS
+    x = sum(c * f for c, f in zip(SUPPORT_COEF, support_features(best, same_lang))) + SUPPORT_BIAS
     return 1.0 / (1.0 + math.exp(-x))
+
+
+def support_features(best: Candidate, same_lang: bool) -> tuple[float, float, float, float]:
+    """What `support` weighs, in SUPPORT_COEF's order (benchmarks/fit_support.py fits on the same)."""
+    return best.sim, best.coverage, best.numbers, float(same_lang)

@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from answer import without_evidence  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
-from assistant.extractive import ExtractiveAnswerer  # noqa: E402
+from assistant.extractive import ExtractiveAnswerer, support_features  # noqa: E402
 from kaynak.config import Settings  # noqa: E402
 from kaynak.lang import detect_lang  # noqa: E402
 
@@ -53,7 +53,7 @@ def cases(eng: Engine, answerer: ExtractiveAnswerer, qa: list[dict], depth: int)
             x = None
             if v is not None and v.reason is None:
                 best = v.chosen[0]
-                x = [best.sim, best.coverage, best.numbers, float(hs[best.hit_index].chunk.lang == lang)]
+                x = list(support_features(best, hs[best.hit_index].chunk.lang == lang))
             out.append({"id": q["id"], "label": label, "x": x})
     return out
 

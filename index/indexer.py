@@ -16,10 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from index.embedder import Embedder
-from index.store import DocRecord, Manifest, Sentences, Snapshot, Store, StoreError
+from index.store import DocRecord, Manifest, Sentences, Snapshot, Store, StoreError, sentence_vectors
 from ingest.chunker import CHUNKER_VERSION
 from ingest.pipeline import iter_files, parse_document
-from ingest.sentences import answer_sentences
 from ingest.readers import IngestError, check_file
 from kaynak import __version__
 from kaynak.config import Settings
@@ -231,28 +230,7 @@ class Indexer:
 
     def _sentences(self, snap: Snapshot | None, chunks: list[Chunk], dim: int, report: IngestReport, progress: bool) -> Sentences:
         """The chunks' sentences with their vectors: a stored chunk's reused by id, only new ones embedded."""
-        spans: list[tuple[int, int, int]] = []
-        parts: list[np.ndarray | int] = []  # per chunk: its stored vectors, or how many new sentences it has
-        todo: list[str] = []
-        for pos, c in enumerate(chunks):
-            if snap is not None and c.id in snap.position:
-                stored, vecs = snap.sentences_of(c.id)
-                spans += [(pos, a, b) for a, b in stored]
-                parts.append(vecs)
-            else:
-                new = answer_sentences(c.text, c.lang)
-                spans += [(pos, a, b) for a, b in new]
-                parts.append(len(new))
-                todo += [c.text[a:b] for a, b in new]
-        if not spans:
-            return Sentences.empty(dim)
-        fresh = self.embedder.embed_passages(todo, progress=progress) if todo else np.zeros((0, dim), "float32")
-        blocks, i = [], 0
-        for part in parts:
-            if isinstance(part, int):
-                blocks.append(fresh[i : i + part])
-                i += part
-            else:
-                blocks.append(part)
-        report.sentences = len(todo)
-        return Sentences(np.array(spans, dtype=np.int64), np.vstack(blocks).astype("float32"))
+        embed = lambda texts: self.embedder.embed_passages(texts, progress=progress)  # noqa: E731
+        spans, vectors, report.sentences = sentence_vectors(chunks, snap, embed, dim)
+        rows = [(pos, a, b) for pos, found in enumerate(spans) for a, b in found]
+        return Sentences(np.array(rows, dtype=np.int64).reshape(-1, 3), vectors)

@@ -149,6 +149,7 @@ class Retriever:
 
         return rrf([dense, lexical], [rs.dense_weight, rs.lexical_weight], k=rs.rrf_k, item_weight=weight)
 
+
 def rerank(snap: Snapshot, qv: np.ndarray, fused: list[tuple[int, float]], depth: int) -> list[tuple[int, float]]:
     """The first `depth` of `fused` (positions, scores) reordered by their best sentence (see CHUNK_SHARE); the
     rest keep their order after them, with their fusion scores, which are lower."""
