@@ -140,6 +140,7 @@ def _title_word(word: str, lang: str) -> bool:
 def warm_up() -> None:
     """Load the word lists and country names now rather than on the first question (~0.3 s)."""
     _country_keys()
+    _country_names()
     _calendar_words()
     for lang in LANGS:
         _common("a", lang)
@@ -166,6 +167,62 @@ def _calendar_words() -> set[str]:
 
 def _is_country(key: str) -> bool:
     return key_found(key, _country_keys())
+
+
+def countries(text: str) -> frozenset[str]:
+    """The countries a text names, as CLDR territory codes: "Kazakistan'da", "Kazakhstan", "Казахстана" and
+    "Kazakh" all give KZ. Stricter than `_is_country`, which also takes near spellings ("Alanında" for Åland):
+    a capitalised word counts only as a country's name, that name with an ending, or the stem of a "-stan"
+    name ("Kırgız", "Uzbek", "Türkmen")."""
+    found = set()
+    for m in _COUNTRY_WORD.finditer(text):
+        code = _country_code(name_key(strip_suffix(m.group())))
+        if code is not None:
+            found.add(code)
+    return frozenset(found)
+
+
+def lowercase_countries(texts: Iterable[str]) -> frozenset[str]:
+    """The countries whose name the texts also write in lower case, as a common word: "mali" (financial) makes
+    "Mali Yardım Protokolü" (Financial Aid Protocol) no word about Mali; "того" is not Togo. Whole names only:
+    "кыргыз" in lower case is still the Kyrgyz."""
+    names, _ = _country_names()
+    return frozenset(names[k] for text in texts for w in _LOWER_WORD.findall(text) if (k := name_key(w)) in names)
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019])[a-zçğıöşüа-яёөүң][^\W\d_]+")
+_COUNTRY_WORD = re.compile(r"\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]{2,}")
+# a case ending Russian or Turkish writes without an apostrophe: "Казахстана", "Azerbaycanla"
+_MAX_ENDING = 4
+_MIN_COUNTRY_STEM = 5
+
+
+@lru_cache(maxsize=8192)
+def _country_code(key: str) -> str | None:
+    names, stems = _country_names()
+    if key in names:
+        return names[key]
+    for n in range(len(key) - 1, max(_MIN_COUNTRY_STEM, len(key) - _MAX_ENDING) - 1, -1):
+        if key[:n] in names:
+            return names[key[:n]]
+    return stems.get(key)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[dict[str, str], dict[str, str]]:
+    """Country name keys in the four languages -> territory code, and the unambiguous stems of "-stan" names
+    ("kirgiz", "ozbek", "kazak") -> code. Continents and regions ("001", "Africa") are not countries."""
+    names: dict[str, str] = {}
+    for lang in LANGS:
+        for code, n in Locale(lang).territories.items():
+            if code.isalpha() and " " not in n:
+                names.setdefault(name_key(n), code)
+    stems: dict[str, str | None] = {}
+    for key, code in names.items():
+        if key.endswith("stan"):
+            for n in range(_MIN_COUNTRY_STEM, len(key) - 3):
+                stems[key[:n]] = code if stems.get(key[:n], code) == code else None
+    return names, {k: c for k, c in stems.items() if c is not None and k not in names}
 
 
 @lru_cache(maxsize=1)

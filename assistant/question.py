@@ -7,11 +7,14 @@ numbers, its named entities).
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from assistant.entities import Entity, entities, key_found, titles
+from babel import Locale
+
+from assistant.entities import Entity, countries, entities, key_found, titles
 from index.tokenize import query_tokens, tokenize
 from kaynak.text import tr_lower
 from kaynak.types import Chunk
@@ -27,7 +30,7 @@ _DATE = re.compile(
     r"in what year|когда|в каком году|какого числа|в какой день|качан|кайсы (?:жыл|күн))",
     re.IGNORECASE,
 )
-_WHO = re.compile(r"\b(kim|kimdir|kimin|kimler|who|whom|whose|кто|кого|чей|ким|кимдер)\b", re.IGNORECASE)
+_WHO = re.compile(r"\b(kim|kimdir|kimdi|kimdı|kimin|kimler|kimlerdir|kimlerdi|who|whom|whose|кто|кого|кем|чей|ким|кимдер)\b", re.IGNORECASE)
 # "ne kadarlık ihracat", "what did it cost", "what is its budget": the answer is a sum of money, not any number
 _MONEY_ASKED = re.compile(
     r"\b(ne kadarlık|kaç (?:dolar|lira|avro)|tutar|bedel|maliyet|fiyat|bütçe|budget|бюджет|cost|price|worth|how much money|"
@@ -71,6 +74,13 @@ _MONTHS = re.compile(
     r"\b(ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|january|february|march|"
     r"april|may|june|july|august|september|october|november|december|январ|феврал|март|апрел|ма[йя]|июн|июл|"
     r"август|сентябр|октябр|ноябр|декабр|январь|февраль|апрель|июнь|июль)",
+    re.IGNORECASE,
+)
+# "how many" asks for a count of things ("kaç proje", "kaçı", "сколько банков"); a price does not ("kaç dolar",
+# "kaça mal oldu", "yüzde kaç", "во сколько обошёлся", "сколько стоило", "канча каражат")
+_COUNT_ASKED = re.compile(
+    r"\b(how many|(?<!yüzde )kaç(?:ı|tır)?\b(?! (?:dolar|lira|avro))|(?<!во )сколько(?! (?:сто[иья]|денег|обош))|"
+    r"канча(?! (?:өлчөм|акча|каражат|сом|доллар|турат)))",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+(?:\s+[A-ZÇĞİÖŞÜ][a-zçğıöşü]+)+")
@@ -158,6 +168,8 @@ class QuestionInfo:
     terms: QueryTerms  # its numbers and key terms
     entities: tuple[Entity, ...] = ()  # its proper names (`entities.entities`)
     titles: tuple[str, ...] = ()  # its names made of common words (`entities.titles`)
+    countries: frozenset[str] = frozenset()  # the countries it names (`entities.countries`)
+    years: tuple[float, float] | None = None  # the span of years it asks about (`years_asked`)
 
     @property
     def numbers(self) -> frozenset[str]:
@@ -178,7 +190,57 @@ def analyse(question: str, lang: str) -> QuestionInfo:
         kind = "other"
     ents = entities(question, lang)
     terms = QueryTerms.of(question, lang, frozenset(e.key for e in ents))
-    return QuestionInfo(question, lang, kind, terms, ents, titles(question, lang))
+    return QuestionInfo(question, lang, kind, terms, ents, titles(question, lang), countries(question), years_asked(question))
+
+
+# A year the question starts or ends a span with: "2021'den sonra", "since 2021", "после 2021", "2021-жылдан
+# кийин" (from it on); "2021'den önce", "before 2021", "до 2021" (up to it). (words before, words after the year)
+_FROM_YEAR = (
+    re.compile(r"(?:after|since|from|после|с|со)\s+$", re.IGNORECASE),
+    re.compile(r"^(?:['’]?[dt][ae]n\s+(?:sonra|beri|itibaren)|-?жыл\w*\s+(?:кийин|бери|баштап))", re.IGNORECASE),
+)
+_UNTIL_YEAR = (
+    re.compile(r"(?:before|until|till|до)\s+$", re.IGNORECASE),
+    re.compile(r"^(?:['’]?[dt][ae]n\s+(?:önce|evvel)|-?жыл\w*\s+чейин)", re.IGNORECASE),
+)
+_PART_OF_NAME = re.compile(r"[^\W\d_][-–]$")  # "Exercise-2023"
+
+
+def years_asked(question: str) -> tuple[float, float] | None:
+    """The span of years the question is about: from its first year to its last, open-ended after "since" or
+    before "until". A year that is part of a name ("Exercise-2023", "Kış Tatbikatı-2023") does not count."""
+    low, high = math.inf, -math.inf
+    for m in _YEAR.finditer(question):
+        before, after = question[max(0, m.start() - 8) : m.start()], question[m.end() : m.end() + 16]
+        if _PART_OF_NAME.search(before):
+            continue
+        year = int(m.group())
+        low = min(low, -math.inf if _UNTIL_YEAR[0].search(before) or _UNTIL_YEAR[1].search(after) else year)
+        high = max(high, math.inf if _FROM_YEAR[0].search(before) or _FROM_YEAR[1].search(after) else year)
+    return (low, high) if low <= high else None
+
+
+def contradiction(sentence: str, q: QuestionInfo, ignored: frozenset[str] = frozenset()) -> str | None:
+    """What the sentence is about instead of what the question pins down, or None.
+
+    A sentence on the same kind of fact about another year or another country reads as close to the question
+    as the right one ("Kyrgyzstan's 2022 defence budget" for "Turkey's 2023 defence budget"). It contradicts
+    the question when it states years and none is in the span asked about, or names countries and none of
+    those asked about. A sentence that states no year or no country may be about them still (the sentence
+    before says which). A date question's own year is context, not a constraint: "founded in 1925, when did
+    it first export?" is answered by another year. `ignored`: countries whose naming tells nothing apart in
+    this document (Turkey, which a thesis on Turkey's relations names everywhere)."""
+    if q.years is not None and q.kind != "date":
+        low, high = q.years
+        stated = {int(y) for y in _YEAR.findall(strip_citations(sentence))}
+        if stated and not any(low <= y <= high for y in stated):
+            return f"{', '.join(map(str, sorted(stated)))} instead of the year asked about"
+    asked = q.countries - ignored
+    named = countries(sentence) - ignored if asked else frozenset()
+    if named and not named & asked:
+        names = Locale("en").territories
+        return f"{', '.join(sorted(names.get(c, c) for c in named))} instead of {', '.join(sorted(names.get(c, c) for c in asked))}"
+    return None
 
 
 _ORDINAL_OR_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
@@ -199,7 +261,29 @@ def _is_designation(text: str, m: re.Match[str]) -> bool:
 
 def amounts(sentence: str) -> set[str]:
     """Numbers that can answer "how many / how much": not years, ordinals ("15. Zirvesi") or model names."""
+    return {re.sub(r"\D", "", m.group()) for m in _amount_matches(sentence)}
+
+
+def counts(sentence: str) -> set[str]:
+    """The amounts that count things ("11 proje", "5 kez", "8 bin öğrenci"): not a sum of money ("342 milyon
+    dolar") or a percentage ("%6,5", "yüzde 25")."""
+    money_starts = {m.start() for m in _MONEY.finditer(sentence)}
     out = set()
+    for m in _amount_matches(sentence):
+        if any(m.start() <= i < m.end() for i in money_starts) or sentence[max(0, m.start() - 1) : m.start()] in ("$", "€"):
+            continue
+        if _PERCENT_BEFORE.search(sentence[: m.start()]) or _PERCENT_AFTER.match(sentence[m.end() :]):
+            continue
+        out.add(re.sub(r"\D", "", m.group()))
+    return out
+
+
+_PERCENT_BEFORE = re.compile(r"(?:%|\byüzde\s)$", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(r"\s?(?:%|percent|per cent|процент|пайыз)", re.IGNORECASE)
+
+
+def _amount_matches(sentence: str) -> list[re.Match[str]]:
+    out = []
     for m in _NUMBER.finditer(sentence):
         after = sentence[m.end() : m.end() + 2]
         if _is_ordinal(sentence, m) or _is_designation(sentence, m):
@@ -208,9 +292,8 @@ def amounts(sentence: str) -> set[str]:
             continue  # a year range such as "2019-2020"
         if _MONTHS.match(tr_lower(_DAY_RANGE_END.sub("", sentence[m.end() : m.end() + 16]).strip())):
             continue  # the day of a date: "27 Kasım", "8-11 Şubat"
-        d = re.sub(r"\D", "", m.group())
-        if not _ORDINAL_OR_YEAR.match(d):
-            out.add(d)
+        if not _ORDINAL_OR_YEAR.match(re.sub(r"\D", "", m.group())):
+            out.append(m)
     return out
 
 
@@ -223,6 +306,9 @@ def has_answer_type(sentence: str, q: QuestionInfo) -> bool:
         sentence = strip_citations(sentence)
     if q.kind == "numeric":
         low_q, low_s = tr_lower(q.text), tr_lower(sentence)
+        if _COUNT_ASKED.search(low_q):
+            # "how many projects ... and what were they worth" is not answered by the sum alone
+            return bool(counts(sentence) - q.numbers)
         if _MONEY_ASKED.search(low_q) and not _MONEY.search(low_s):
             return False
         if any(asked.search(low_q) and not unit.search(low_s) for asked, unit in _MEASURES):

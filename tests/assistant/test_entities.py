@@ -1,7 +1,7 @@
 """The question's proper names and whether passages mention them: pure functions, no model."""
 from __future__ import annotations
 
-from assistant.entities import NameIndex, entities, titles
+from assistant.entities import NameIndex, countries, entities, titles
 
 
 def keys(question: str, lang: str) -> set[str]:
@@ -61,3 +61,15 @@ def test_names_alone_months_and_sentence_starts_make_no_title():
     text = "Gerçekte Türkmenistan tarafsızdır. Erdoğan 6 Kasım’da Türkmenistan’a gitti; Azerbaycan ile Türkiye ve Kırgızskaya Respublika"
     assert titles(text, "tr") == ()
     assert titles("Bu çerçevede “Savunma Sanayi İşbirliği Anlaşması” imzalanmıştır.", "tr") == ("Savunma Sanayi İşbirliği Anlaşması",)
+
+
+def test_countries_are_one_code_in_every_language_and_form():
+    assert countries("Kazakistan'da, Kazakhstan, Казахстана, Kazakh firms") == {"KZ"}
+    assert countries("Kırgız öğrenciler Кыргызстанга gitti; Uzbek and Türkmen sides") == {"KG", "UZ", "TM"}
+    assert countries("Türkiye, Turkey, Түркия and Турции") == {"TR"}
+
+
+def test_a_country_is_its_name_not_a_word_spelled_near_it():
+    # `_is_country` takes near spellings for names; naming a country is stricter: not Åland, Angola or a region
+    assert not countries("Yüksek Düzeyli Stratejik İşbirliği Konseyi, Ankara'da, Askeri Eğitim Alanında")
+    assert not countries("2. Karabağ Savaşı ve Orta Asya, Africa, Europe")

@@ -8,6 +8,7 @@ from assistant.phrases import NOT_IN_DOCUMENT
 from assistant.question import digits
 from index.retriever import QueryError
 from kaynak.text import contains_quote
+from kaynak.types import Hit
 
 # Regression floors a little below what benchmarks/answer.py measured on the dev set (citation precision
 # 0.942, value match 0.957, real refusals 5/5, false refusal 2/45 = 0.044; the issue's goals are 0.93 / 0.92 /
@@ -185,3 +186,34 @@ def test_a_question_about_one_summary_is_answered_from_it(thesis_engine, questio
     a = thesis_engine.ask(question)
     assert a.hits and all(h.chunk.lang == lang and h.chunk.section[0] == section for h in a.hits)
     assert not a.refused and a.citations
+
+
+@pytest.mark.parametrize(
+    "question", ["Kırgızistan'ın 2023 yılındaki savunma bütçesi ne kadardı?", "What was Kyrgyzstan's defence budget in 2023?"]
+)
+def test_refuses_a_value_for_another_year(thesis_engine, question):
+    # the thesis gives Kyrgyzstan's defence budget for 2022 only, in a passage whose source is dated 2023
+    a = thesis_engine.ask(question)
+    assert a.refused and not a.citations
+
+
+def test_refuses_a_passage_about_another_country(thesis_engine):
+    # the count of Turkish-owned firms in the passage is Uzbekistan's; asked about Kazakhstan's, it is no answer
+    question = "Kazakistan'da faaliyet gösteren Türk sermayeli işletmelerin sayısı kaça ulaştı?"
+    hits = [h for h in thesis_engine.search(question, k=20) if "sayısı 2.200" in h.chunk.text]
+    assert hits
+    a = thesis_engine.answerer().answer(question, hits, "tr")
+    assert a.refused and "Uzbekistan instead of Kazakhstan" in a.reason
+
+
+@pytest.mark.parametrize(("question", "lang"), [("What has TÜRKPA been called since 2021?", "en"), ("TÜRKPA'nın 2021'den sonraki adı nedir?", "tr")])
+def test_the_sentence_about_the_years_asked_goes_first(thesis_engine, question, lang):
+    # one passage tells of TÜRKPA's founding (2008) and, two sentences on, of its renaming (2021): the founding
+    # sentence reads as close to the question; "since 2021" decides
+    snap = thesis_engine.snapshot()
+    (chunk,) = [c for c in snap.chunks if "Türk Devletleri Parlamenter Asamblesi olarak değiştirilmiştir" in c.text]
+    hits = [Hit(chunk=chunk, score=1.0)]
+    _, cands = thesis_engine.answerer().select(question, hits, lang)
+    assert "2008" in cands[0].text and cands[0].conflict  # the closest sentence, about another year
+    v = thesis_engine.answerer().verdict(question, hits, lang)
+    assert "2021 yılındaki" in v.chosen[0].text and v.chosen[0].conflict is None

@@ -4,7 +4,18 @@ from __future__ import annotations
 import pytest
 
 from assistant.entities import name_keys
-from assistant.question import Scope, amounts, analyse, digits, has_answer_type, scope, strip_citations
+from assistant.question import (
+    Scope,
+    amounts,
+    analyse,
+    contradiction,
+    counts,
+    digits,
+    has_answer_type,
+    scope,
+    strip_citations,
+    years_asked,
+)
 from kaynak.text import name_key
 
 
@@ -18,6 +29,7 @@ from kaynak.text import name_key
         ("Türkiye bu çatışmada neden tavır almadı?", "tr", "why"),
         ("Why did Turkey stay neutral?", "en", "why"),
         ("Tezin danışmanı kimdir?", "tr", "who"),
+        ("Türkiye'nin Kazakistan'a atadığı ilk büyükelçi kimdi?", "tr", "who"),
         ("Türkiye'nin Azerbaycan politikası nasıl değerlendirilir?", "tr", "other"),
     ],
 )
@@ -131,3 +143,46 @@ def test_a_citations_year_is_not_a_fact_of_the_sentence():
 )
 def test_a_question_may_name_the_part_it_asks_about(question, part):
     assert scope(question) == part
+
+
+def test_how_many_wants_a_count_not_a_sum():
+    q = analyse("How many investment projects in Uzbekistan were stopped, and what were they worth?", "en")
+    assert not has_answer_type("Ticaret hacmi 3.561 milyar dolar, ithalat %6,5 gerileyerek 1,683 milyar dolar olmuştur.", q)
+    assert has_answer_type("342 milyon dolar tutarındaki 11 proje de durmuştur.", q)
+    assert counts("yüzde 25'ini karşılayan rafineri, 8 bin öğrenci, $5 million, 25% of it") == {"8"}
+    # "yüzde kaç" and "kaç dolar" ask for a rate and a sum, not a count
+    assert has_answer_type("Rafineri ihtiyacın yüzde 25'ini karşılar.", analyse("Rafineri ihtiyacın yüzde kaçını karşılar?", "tr"))
+
+
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("TÜRKPA'nın 2021'den sonraki adı nedir?", (2021, float("inf"))),
+        ("What has changed since 2015?", (2015, float("inf"))),
+        ("Что изменилось до 2010 года?", (float("-inf"), 2010)),
+        ("Ticaret 1992'den 2022'ye ne kadar büyüdü?", (1992, 2022)),
+        ("How many troops took part in Winter Exercise-2023?", None),  # a year in a name asks about no year
+        ("Türkiye hangi ülkeyle anlaştı?", None),
+    ],
+)
+def test_the_years_a_question_asks_about(question, span):
+    assert years_asked(question) == span
+
+
+def test_a_sentence_about_another_year_or_country_contradicts_the_question():
+    budget = analyse("Türkiye'nin 2023 yılı savunma bütçesi ne kadardı?", "tr")
+    assert "2022" in contradiction("Kırgızistan 2022 yılında savunma bütçesi 123 milyon dolar iken (Mira 2023a).", budget)
+    assert contradiction("Savunma bütçesi 2023 yılında 40 milyar dolardı.", budget) is None
+    assert contradiction("Savunma bütçesi 40 milyar dolardı.", budget) is None  # no year: the sentence before may say it
+    firms = analyse("Kazakistan'da kaç Türk sermayeli şirket faaliyet gösteriyor?", "tr")
+    other = "Özbekistan'da faaliyet gösteren Türk sermayeli işletmelerin sayısı 2.200'e yaklaşmıştır."
+    assert contradiction(other, firms) == "Uzbekistan instead of Kazakhstan"
+    assert contradiction("Kazakistan ve Özbekistan'da 3.700 şirket vardır.", firms) is None
+    # a country every passage names (Turkey, in this thesis) tells nothing apart
+    assert contradiction("5 bin Kazak öğrenci okuyor.", analyse("Türkiye'de kaç Kırgız öğrenci okuyor?", "tr"))
+    exports = analyse("Türkiye'nin silah ihracatı ne kadar arttı?", "tr")
+    sold = "Azerbaycan'ın silah ithalatı 200 milyon dolar artmıştır."
+    assert contradiction(sold, exports) and contradiction(sold, exports, ignored=frozenset({"TR"})) is None
+    # a date question's own year is context: the answer is another year
+    export = analyse("1925'te kurulan fabrika ilk ihracatını hangi yıl yaptı?", "tr")
+    assert contradiction("Fabrika 1937 yılında ilk ihracatını gerçekleştirmiştir.", export) is None
