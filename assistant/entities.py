@@ -103,6 +103,18 @@ def entities(question: str, lang: str) -> tuple[Entity, ...]:
     return tuple(found.values())
 
 
+def given_names(question: str, ents: Iterable[Entity]) -> list[tuple[Entity, Entity]]:
+    """(given name, the name after it) for names the question writes one after the other, neither a country:
+    "İsmet Yılmaz", "Abdullah Gül". A text may name the person by the second alone ("Savunma Bakanı Yılmaz")."""
+    by_key = {e.key: e for e in ents if not e.country}
+    words = [(m.start(), m.end(), by_key.get(name_key(strip_suffix(m.group())))) for m in CAPITALISED.finditer(question.strip())]
+    return [
+        (a, b)
+        for (_, end, a), (start, _, b) in zip(words, words[1:])
+        if a is not None and b is not None and a != b and question.strip()[end:start].isspace() and start - end == 1
+    ]
+
+
 # A title: a run of capitalised words, "and"/"of"-like words allowed inside ("Ministry of Education and Science",
 # "Savunma Sanayi İşbirliği Anlaşması", "Министерство обороны" is not one: Russian titles are not title-cased).
 _CAP = r"[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'\u2019\u02bc-]+"

@@ -167,21 +167,25 @@ class ExtractiveAnswerer(Answerer):
 
     def unmentioned(self, q: QuestionInfo, chunk_ids: list[str], passages: list[Hit], titles: TitleMatcher | None = None) -> list[str]:
         """What the question pins down that the cited passages never mention: its proper names that the
-        document knows (a name it never mentions anywhere, such as "Ministry", says nothing either way); its
-        titles, when a cited passage is in another language and holds no title within TITLE_MATCH of them
-        ("Education Cooperation Council" against a passage on students in Turkish universities); and its
-        numbers when none of them appears ("in 2012" answered from a passage about 2010).
+        document knows (a name it never mentions anywhere, such as "Ministry", says nothing either way), but not
+        a given name when the name after it is there ("Savunma Bakanı Yılmaz" for "İsmet Yılmaz"); its titles,
+        when a cited passage is in another language and holds no title within TITLE_MATCH of them ("Education
+        Cooperation Council" against a passage on students in Turkish universities); and its numbers when none
+        of them appears ("in 2012" answered from a passage about 2010).
         """
         texts = [evidence_context(h.chunk) for h in passages if h.chunk.id in chunk_ids]
         cited = NameIndex(texts)
         corpus = self.corpus_names()
-        missing = [e.text for e in q.entities if (corpus is None or corpus.mentions(e)) and not cited.mentions(e)]
+        absent = {e for e in q.entities if (corpus is None or corpus.mentions(e)) and not cited.mentions(e)}
+        followed_by = dict(entities.given_names(q.text, q.entities))
+        missing = [e.text for e in q.entities if e in absent and not (e in followed_by and followed_by[e] not in absent)]
         translated = [h for h in passages if h.chunk.id in chunk_ids and h.chunk.lang != q.lang]
         # a title the passages quote as it is ("Defence News" in a Turkish passage) needs no translation
         quoted = NameIndex([evidence_context(h.chunk) for h in translated])
         untranslated = [t for t in q.titles if translated and not all(key_found(k, quoted.keys) for k in name_keys(t))]
         if untranslated:
-            runs = sorted({r for h in translated for r in entities.titles(evidence_context(h.chunk), h.chunk.lang)})
+            # the section title and the text each on their own, so that no run joins the two
+            runs = sorted({r for h in translated for part in (*h.chunk.section[-1:], h.chunk.text) for r in entities.titles(part, h.chunk.lang)})
             titles = titles or TitleMatcher(self.embedder, q.titles)
             held = titles.sims(runs).max(axis=1) if runs else np.zeros(len(q.titles))
             missing += [t for t, sim in zip(q.titles, held) if sim < TITLE_MATCH and t in untranslated]

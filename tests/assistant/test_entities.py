@@ -1,7 +1,7 @@
 """The question's proper names and whether passages mention them: pure functions, no model."""
 from __future__ import annotations
 
-from assistant.entities import NameIndex, countries, entities, titles
+from assistant.entities import NameIndex, countries, entities, given_names, titles
 
 
 def keys(question: str, lang: str) -> set[str]:
@@ -73,3 +73,10 @@ def test_a_country_is_its_name_not_a_word_spelled_near_it():
     # `_is_country` takes near spellings for names; naming a country is stricter: not Åland, Angola or a region
     assert not countries("Yüksek Düzeyli Stratejik İşbirliği Konseyi, Ankara'da, Askeri Eğitim Alanında")
     assert not countries("2. Karabağ Savaşı ve Orta Asya, Africa, Europe")
+
+
+def test_a_given_name_is_the_name_before_another():
+    q = "What did Defence Minister İsmet Yılmaz sign in Bishkek with Abdullah Gül and Kyrgyzstan?"
+    pairs = [(a.text, b.text) for a, b in given_names(q, entities(q, "en"))]
+    assert pairs == [("İsmet", "Yılmaz"), ("Abdullah", "Gül")]
+    assert not given_names("Which drones did Tajikistan buy from Iran?", entities("Which drones did Tajikistan buy from Iran?", "en"))

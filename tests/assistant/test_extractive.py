@@ -5,7 +5,7 @@ import py3langid
 import pytest
 
 from assistant.phrases import NOT_IN_DOCUMENT
-from assistant.question import digits
+from assistant.question import analyse, digits
 from index.retriever import QueryError
 from kaynak.text import contains_quote
 from kaynak.types import Hit
@@ -22,6 +22,12 @@ MIN_REFUSAL_REAL = 0.8
 @pytest.fixture(scope="module")
 def answers(thesis_engine, dev_qa):
     return {q["id"]: thesis_engine.ask(q["question"]) for q in dev_qa}
+
+
+def _passage(thesis_engine, words: str) -> list[Hit]:
+    """The one passage of the thesis index that holds these words, as a hit."""
+    (chunk,) = [c for c in thesis_engine.snapshot().chunks if words in c.text]
+    return [Hit(chunk=chunk, score=1.0)]
 
 
 def test_citations_point_at_evidence(answers, dev_qa):
@@ -200,9 +206,7 @@ def test_refuses_a_value_for_another_year(thesis_engine, question):
 def test_refuses_a_passage_about_another_country(thesis_engine):
     # the count of Turkish-owned firms in the passage is Uzbekistan's; asked about Kazakhstan's, it is no answer
     question = "Kazakistan'da faaliyet gösteren Türk sermayeli işletmelerin sayısı kaça ulaştı?"
-    hits = [h for h in thesis_engine.search(question, k=20) if "sayısı 2.200" in h.chunk.text]
-    assert hits
-    a = thesis_engine.answerer().answer(question, hits, "tr")
+    a = thesis_engine.answerer().answer(question, _passage(thesis_engine, "sayısı 2.200"), "tr")
     assert a.refused and "Uzbekistan instead of Kazakhstan" in a.reason
 
 
@@ -210,10 +214,25 @@ def test_refuses_a_passage_about_another_country(thesis_engine):
 def test_the_sentence_about_the_years_asked_goes_first(thesis_engine, question, lang):
     # one passage tells of TÜRKPA's founding (2008) and, two sentences on, of its renaming (2021): the founding
     # sentence reads as close to the question; "since 2021" decides
-    snap = thesis_engine.snapshot()
-    (chunk,) = [c for c in snap.chunks if "Türk Devletleri Parlamenter Asamblesi olarak değiştirilmiştir" in c.text]
-    hits = [Hit(chunk=chunk, score=1.0)]
+    hits = _passage(thesis_engine, "Türk Devletleri Parlamenter Asamblesi olarak değiştirilmiştir")
     _, cands = thesis_engine.answerer().select(question, hits, lang)
     assert "2008" in cands[0].text and cands[0].conflict  # the closest sentence, about another year
     v = thesis_engine.answerer().verdict(question, hits, lang)
     assert "2021 yılındaki" in v.chosen[0].text and v.chosen[0].conflict is None
+
+
+def test_a_person_may_be_named_by_the_surname_alone(thesis_engine):
+    # the passage says "Savunma Bakanı Yılmaz'ın ziyareti"; the question gives the minister's full name
+    hits = _passage(thesis_engine, "Savunma Bakanı Yılmaz’ın ziyareti")
+    answerer = thesis_engine.answerer()
+    q = analyse("How much grant aid did Turkey promise after Defence Minister İsmet Yılmaz's visit to Bishkek?", "en")
+    assert answerer.unmentioned(q, [hits[0].chunk.id], hits) == []
+    other = analyse("How much grant aid did Turkey promise after Defence Minister Hulusi Akar's visit to Bishkek?", "en")
+    assert answerer.unmentioned(other, [hits[0].chunk.id], hits) == ["Hulusi", "Akar"]
+
+
+def test_a_translated_title_is_found_at_the_start_of_a_passage(thesis_engine):
+    # "Bakü'deki Uluslararası Maarif Okulunda ..." opens the passage: its title must not run on from the section's
+    hits = _passage(thesis_engine, "Bakü’deki Uluslararası Maarif Okulunda")
+    q = analyse("How many pupils attend the International Maarif School in Baku?", "en")
+    assert thesis_engine.answerer().unmentioned(q, [hits[0].chunk.id], hits) == []
