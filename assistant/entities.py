@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import wordfreq
 from babel import Locale
@@ -73,18 +73,29 @@ def key_found(key: str, keys: set[str]) -> bool:
 
 class NameIndex:
     """The names a set of texts mentions: name keys, plus the initials of its runs of capitalised words (an
-    acronym is found in the initials of the run that spells it out, wherever in the run it starts)."""
+    acronym is found in the initials of the run that spells it out, wherever in the run it starts), plus the
+    countries it names, whatever the language ("Турции" is found in a text that says "Türkiye").
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    `capitalised`: keys of capitalised words only, for asking whether a document knows a name at all: "Tbilisi"
+    is not known to a text that only says "bilişim" (informatics), close as the spelling is."""
+
+    def __init__(self, texts: Iterable[str], capitalised: bool = False) -> None:
+        self.texts = list(texts)
         self.keys: set[str] = set()
         self.acronyms: set[str] = set()
-        for text in texts:
-            self.keys |= name_keys(text)
+        for text in self.texts:
+            self.keys |= {k for w in _COUNTRY_WORD.findall(text) if len(k := name_key(w)) >= 3} if capitalised else name_keys(text)
             self.acronyms |= {
                 name_key("".join(w[0] for w in re.split(r"[\s-]+", m.group()))) for m in _CAPITALISED_RUN.finditer(text)
             }
 
+    @cached_property
+    def countries(self) -> frozenset[str]:
+        return frozenset().union(*(countries(text) for text in self.texts))
+
     def mentions(self, entity: Entity) -> bool:
+        if entity.country and _country_code(entity.key) in self.countries:
+            return True
         return key_found(entity.key, self.keys) or (entity.acronym and any(entity.key in a for a in self.acronyms))
 
 
@@ -198,7 +209,7 @@ def lowercase_countries(texts: Iterable[str]) -> frozenset[str]:
     """The countries whose name the texts also write in lower case, as a common word: "mali" (financial) makes
     "Mali Yardım Protokolü" (Financial Aid Protocol) no word about Mali; "того" is not Togo. Whole names only:
     "кыргыз" in lower case is still the Kyrgyz."""
-    names, _ = _country_names()
+    names = _country_names()[0]
     return frozenset(names[k] for text in texts for w in _LOWER_WORD.findall(text) if (k := name_key(w)) in names)
 
 
@@ -207,23 +218,29 @@ _COUNTRY_WORD = re.compile(r"\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][^\W\d_]{2,}")
 # a case ending Russian or Turkish writes without an apostrophe: "Казахстана", "Azerbaycanla"
 _MAX_ENDING = 4
 _MIN_COUNTRY_STEM = 5
+_MIN_TRUNK_NAME, _MAX_TRUNK_CUT = 6, 2
 
 
 @lru_cache(maxsize=8192)
 def _country_code(key: str) -> str | None:
-    names, stems = _country_names()
+    names, stems, trunks = _country_names()
     if key in names:
         return names[key]
     for n in range(len(key) - 1, max(_MIN_COUNTRY_STEM, len(key) - _MAX_ENDING) - 1, -1):
         if key[:n] in names:
             return names[key[:n]]
-    return stems.get(key)
+    if key in stems:
+        return stems[key]
+    # a declined name whose ending replaces the name's own: "Турции", "Турцией" (Турция)
+    return next((trunks[key[:n]] for n in range(len(key), len(key) - _MAX_TRUNK_CUT - 1, -1) if key[:n] in trunks), None)
 
 
 @lru_cache(maxsize=1)
-def _country_names() -> tuple[dict[str, str], dict[str, str]]:
-    """Country name keys in the four languages -> territory code, and the unambiguous stems of "-stan" names
-    ("kirgiz", "ozbek", "kazak") -> code. Continents and regions ("001", "Africa") are not countries."""
+def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Country name keys in the four languages -> territory code; the unambiguous stems of "-stan" names
+    ("kirgiz", "ozbek", "kazak") -> code; and the names of six letters or more without their last one or two
+    ("turtsi" of "turtsiia", Турция), which Russian declension replaces. Continents and regions ("001",
+    "Africa") are not countries."""
     names: dict[str, str] = {}
     for lang in LANGS:
         for code, n in Locale(lang).territories.items():
@@ -234,7 +251,16 @@ def _country_names() -> tuple[dict[str, str], dict[str, str]]:
         if key.endswith("stan"):
             for n in range(_MIN_COUNTRY_STEM, len(key) - 3):
                 stems[key[:n]] = code if stems.get(key[:n], code) == code else None
-    return names, {k: c for k, c in stems.items() if c is not None and k not in names}
+    trunks: dict[str, str | None] = {}
+    for key, code in names.items():
+        if len(key) >= _MIN_TRUNK_NAME:
+            for cut in range(1, _MAX_TRUNK_CUT + 1):
+                trunks[key[:-cut]] = code if trunks.get(key[:-cut], code) == code else None
+    return (
+        names,
+        {k: c for k, c in stems.items() if c is not None and k not in names},
+        {k: c for k, c in trunks.items() if c is not None and k not in names},
+    )
 
 
 @lru_cache(maxsize=1)

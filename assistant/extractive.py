@@ -199,7 +199,7 @@ class ExtractiveAnswerer(Answerer):
         if snapshot is None:
             return None
         if self._corpus_names is None or self._corpus_names[0] != snapshot.generation:
-            self._corpus_names = (snapshot.generation, NameIndex(evidence_context(c) for c in snapshot.chunks))
+            self._corpus_names = (snapshot.generation, NameIndex((evidence_context(c) for c in snapshot.chunks), capitalised=True))
         return self._corpus_names[1]
 
     def ignored_countries(self) -> frozenset[str]:

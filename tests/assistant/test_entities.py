@@ -66,7 +66,7 @@ def test_names_alone_months_and_sentence_starts_make_no_title():
 def test_countries_are_one_code_in_every_language_and_form():
     assert countries("Kazakistan'da, Kazakhstan, Казахстана, Kazakh firms") == {"KZ"}
     assert countries("Kırgız öğrenciler Кыргызстанга gitti; Uzbek and Türkmen sides") == {"KG", "UZ", "TM"}
-    assert countries("Türkiye, Turkey, Түркия and Турции") == {"TR"}
+    assert countries("Türkiye, Turkey, Түркия, Турции and Турцией") == {"TR"}
 
 
 def test_a_country_is_its_name_not_a_word_spelled_near_it():
@@ -80,3 +80,19 @@ def test_a_given_name_is_the_name_before_another():
     pairs = [(a.text, b.text) for a, b in given_names(q, entities(q, "en"))]
     assert pairs == [("İsmet", "Yılmaz"), ("Abdullah", "Gül")]
     assert not given_names("Which drones did Tajikistan buy from Iran?", entities("Which drones did Tajikistan buy from Iran?", "en"))
+
+
+def test_a_country_is_found_by_what_it_is_not_how_it_is_spelled():
+    # Russian "Турции" and Turkish "Türkiye" share no spelling; both are TR
+    (azerbaijan, turkey) = entities("Сколько беспилотников Азербайджан купил у Турции?", "ru")
+    turkish = NameIndex(["Azerbaycan Türkiye’den 200 milyon lira değerinde silah almıştır."])
+    assert turkish.mentions(azerbaijan) and turkish.mentions(turkey)
+    assert not NameIndex(["Kırgızistan silah almıştır."]).mentions(turkey)
+
+
+def test_a_document_knows_a_name_it_writes_as_a_name():
+    # "Tbilisi" is spelled near "bilişim" (informatics), which is no name: a text that only says that does not
+    # know Tbilisi
+    (_, tbilisi) = entities("How long is the Baku–Tbilisi pipeline?", "en")
+    assert not NameIndex(["Bilgi ve bilişim teknolojileri"], capitalised=True).mentions(tbilisi)
+    assert NameIndex(["Bakü-Tbilisi-Ceyhan boru hattı"], capitalised=True).mentions(tbilisi)
