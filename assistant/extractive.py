@@ -25,6 +25,7 @@ from assistant.entities import Entity, NameIndex, key_found, name_keys
 from assistant.phrases import ACCORDING_TO, refusal, source_label
 from assistant.question import QueryTerms, QuestionInfo, analyse, contradiction, evidence_context, has_answer_type
 from index.embedder import Embedder
+from index.tokenize import tokenize
 from index.store import Snapshot, StoreError, sentence_vectors
 from kaynak.config import Settings
 from kaynak.types import Answer, Citation, Hit
@@ -168,27 +169,33 @@ class ExtractiveAnswerer(Answerer):
     def unmentioned(self, q: QuestionInfo, chunk_ids: list[str], passages: list[Hit], titles: TitleMatcher | None = None) -> list[str]:
         """What the question pins down that the cited passages never mention: its proper names that the
         document knows (a name it never mentions anywhere, such as "Ministry", says nothing either way), but not
-        a given name when the name after it is there ("Savunma Bakanı Yılmaz" for "İsmet Yılmaz"); its titles,
-        when a cited passage is in another language and holds no title within TITLE_MATCH of them ("Education
-        Cooperation Council" against a passage on students in Turkish universities); and its numbers when none
-        of them appears ("in 2012" answered from a passage about 2010).
+        a given name when the name after it is there ("Savunma Bakanı Yılmaz" for "İsmet Yılmaz"); its titles
+        ("Dostluk ve İşbirliği Anlaşması" against a passage on the "Ticaret ve Ekonomik ve Teknik İşbirliği
+        Anlaşması"), word for word in a cited passage of the question's language, or in one in another language
+        as a title within TITLE_MATCH of them ("Education Cooperation Council" against a passage on students in
+        Turkish universities); and its numbers when none of them appears ("in 2012" answered from a passage
+        about 2010).
         """
-        texts = [evidence_context(h.chunk) for h in passages if h.chunk.id in chunk_ids]
+        cited_hits = [h for h in passages if h.chunk.id in chunk_ids]
+        texts = [evidence_context(h.chunk) for h in cited_hits]
         cited = NameIndex(texts)
         corpus = self.corpus_names()
         absent = {e for e in q.entities if (corpus is None or corpus.mentions(e)) and not cited.mentions(e)}
         followed_by = dict(entities.given_names(q.text, q.entities))
         missing = [e.text for e in q.entities if e in absent and not (e in followed_by and followed_by[e] not in absent)]
-        translated = [h for h in passages if h.chunk.id in chunk_ids and h.chunk.lang != q.lang]
+        words = set(tokenize(" ".join(evidence_context(h.chunk) for h in cited_hits if h.chunk.lang == q.lang), q.lang))
+        unfound = [t for t in q.titles if not set(tokenize(t, q.lang)) <= words]
+        translated = [h for h in cited_hits if h.chunk.lang != q.lang]
         # a title the passages quote as it is ("Defence News" in a Turkish passage) needs no translation
         quoted = NameIndex([evidence_context(h.chunk) for h in translated])
-        untranslated = [t for t in q.titles if translated and not all(key_found(k, quoted.keys) for k in name_keys(t))]
+        untranslated = [t for t in unfound if translated and not all(key_found(k, quoted.keys) for k in name_keys(t))]
         if untranslated:
             # the section title and the text each on their own, so that no run joins the two
             runs = sorted({r for h in translated for part in (*h.chunk.section[-1:], h.chunk.text) for r in entities.titles(part, h.chunk.lang)})
             titles = titles or TitleMatcher(self.embedder, q.titles)
-            held = titles.sims(runs).max(axis=1) if runs else np.zeros(len(q.titles))
-            missing += [t for t, sim in zip(q.titles, held) if sim < TITLE_MATCH and t in untranslated]
+            held = dict(zip(q.titles, titles.sims(runs).max(axis=1) if runs else np.zeros(len(q.titles))))
+            untranslated = [t for t in untranslated if held[t] < TITLE_MATCH]
+        missing += [t for t in unfound if t in untranslated or not translated]
         if q.terms.numbers_in(" ".join(texts)) == 0.0:
             missing += sorted(q.numbers)
         return missing

@@ -248,9 +248,18 @@ _DAY_RANGE_END = re.compile(r"^\s*[-–]\s*\d{1,2}\b")  # the "-11" of "8-11 Şu
 
 
 def _is_ordinal(text: str, m: re.Match[str]) -> bool:
-    """ "15. Zirvesi", "2. maddesi": a number, a full stop, a space and a word (Turkish writes ordinals so)."""
+    """An ordinal, not a quantity: "15. Zirvesi", "2. maddesi" (a number, a full stop, a space and a word, as
+    Turkish writes them), "11'inci", "3rd", "47-е", "3-орунда"."""
     after = text[m.end() : m.end() + 3]
-    return len(after) == 3 and after[0] == "." and after[1] == " " and after[2].isalpha()
+    if len(after) == 3 and after[0] == "." and after[1] == " " and after[2].isalpha():
+        return True
+    return bool(_ORDINAL_ENDING.match(text, m.end()))
+
+
+# "11'inci", "3’üncü", "6ncı"; "1st", "11th"; "47-е", "3-й", "80-го"; "3-орунда", "5-чи"
+_ORDINAL_ENDING = re.compile(
+    r"(?:['’]?(?:[ıiuü]?nc[ıiuü])|st|nd|rd|th|-(?:[йяеоы]|го|му|ый|ая|ое|м|орун\w*|чи|чы|ч[үу]))(?![^\W\d_])", re.IGNORECASE
+)
 
 
 def _is_designation(text: str, m: re.Match[str]) -> bool:

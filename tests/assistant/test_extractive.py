@@ -236,3 +236,13 @@ def test_a_translated_title_is_found_at_the_start_of_a_passage(thesis_engine):
     hits = _passage(thesis_engine, "Bakü’deki Uluslararası Maarif Okulunda")
     q = analyse("How many pupils attend the International Maarif School in Baku?", "en")
     assert thesis_engine.answerer().unmentioned(q, [hits[0].chunk.id], hits) == []
+
+
+def test_a_title_in_the_questions_language_must_be_there_word_for_word(thesis_engine):
+    # two agreements between Turkey and Kazakhstan, in two passages: the question's title tells which
+    answerer = thesis_engine.answerer()
+    q = analyse("Türkiye ile Kazakistan arasındaki Dostluk ve İşbirliği Anlaşması hangi tarihte imzalandı?", "tr")
+    trade = _passage(thesis_engine, "“Ticaret ve Ekonomik ve Teknik İşbirliği Anlaşması”")
+    assert answerer.unmentioned(q, [trade[0].chunk.id], trade) == ["Dostluk ve İşbirliği Anlaşması"]
+    friendship = _passage(thesis_engine, "17 Ekim’de Türkiye ve Kazakistan arasında Dostluk ve İşbirliği Anlaşması")
+    assert answerer.unmentioned(q, [friendship[0].chunk.id], friendship) == []

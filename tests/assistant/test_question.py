@@ -45,6 +45,7 @@ def test_ordinals_in_the_question_are_names_not_values():
 def test_amounts_skip_ordinals_years_days_and_model_names():
     s = "26 Temmuz 2023'te Su-25 ve F-16 uçakları için 15. Zirvede 8 yeni anlaşma ve 1.050.000 dolar"
     assert amounts(s) == {"8", "1050000"}
+    assert amounts("dünyanın en büyük 11’inci silah ihracatçısı, the 3rd largest, 47-е место, 3-орунда") == set()
 
 
 def test_date_type_needs_a_date_the_question_does_not_already_give():
