@@ -117,12 +117,13 @@ def entities(question: str, lang: str) -> tuple[Entity, ...]:
 def given_names(question: str, ents: Iterable[Entity]) -> list[tuple[Entity, Entity]]:
     """(given name, the name after it) for names the question writes one after the other, neither a country:
     "İsmet Yılmaz", "Abdullah Gül". A text may name the person by the second alone ("Savunma Bakanı Yılmaz")."""
+    text = question.strip()
     by_key = {e.key: e for e in ents if not e.country}
-    words = [(m.start(), m.end(), by_key.get(name_key(strip_suffix(m.group())))) for m in CAPITALISED.finditer(question.strip())]
+    words = [(m.start(), m.end(), by_key.get(name_key(strip_suffix(m.group())))) for m in CAPITALISED.finditer(text)]
     return [
         (a, b)
         for (_, end, a), (start, _, b) in zip(words, words[1:])
-        if a is not None and b is not None and a != b and question.strip()[end:start].isspace() and start - end == 1
+        if a is not None and b is not None and a != b and text[end:start] == " "
     ]
 
 

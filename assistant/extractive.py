@@ -25,8 +25,8 @@ from assistant.entities import Entity, NameIndex, key_found, name_keys
 from assistant.phrases import ACCORDING_TO, refusal, source_label
 from assistant.question import QueryTerms, QuestionInfo, analyse, contradiction, evidence_context, has_answer_type
 from index.embedder import Embedder
-from index.tokenize import tokenize
 from index.store import Snapshot, StoreError, sentence_vectors
+from index.tokenize import tokenize
 from kaynak.config import Settings
 from kaynak.types import Answer, Citation, Hit
 
@@ -138,7 +138,9 @@ class ExtractiveAnswerer(Answerer):
 
         Only the best: letting the next passage's best sentence answer when the best one fails a check
         answered more near misses than it saved answerable questions, on the dev set and on questions
-        written apart from it. The dearer checks run only when the support passes the threshold."""
+        written apart from it. One exception: a best sentence about another year or country gives way to a
+        sentence of its own passage that is about as close (CONFLICT_MARGIN). The dearer checks run only when
+        the support passes the threshold."""
         best = cands[0]
         if best.conflict:
             best = next(
