@@ -246,3 +246,11 @@ def test_a_title_in_the_questions_language_must_be_there_word_for_word(thesis_en
     assert answerer.unmentioned(q, [trade[0].chunk.id], trade) == ["Dostluk ve İşbirliği Anlaşması"]
     friendship = _passage(thesis_engine, "17 Ekim’de Türkiye ve Kazakistan arasında Dostluk ve İşbirliği Anlaşması")
     assert answerer.unmentioned(q, [friendship[0].chunk.id], friendship) == []
+
+
+def test_reads_on_into_the_next_passage_only_on_the_same_topic(thesis_engine):
+    # the passage on the Baku-Tbilisi-Kars railway gives no opening date; the next chunk moves on to SOCAR,
+    # whose 2008 entry into Turkey's energy market is a date, but not the railway's
+    hits = _passage(thesis_engine, "demiryolunun faaliyete geçmesinden önce")
+    a = thesis_engine.answerer().answer("Bakü-Tiflis-Kars demiryolu hangi yıl hizmete açıldı?", hits, "tr")
+    assert a.refused and not any("SOCAR" in c.quote for c in a.citations)
