@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kaynak.text import fold_quotes
+from kaynak.text import digits, fold_quotes
 
 # ---------------------------------------------------------------------------------------------- markers
 
@@ -222,7 +222,6 @@ def best_sentence(chunk_text: str, claim: str) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------- tokens
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 # Words that carry no content in a claim, per language (the lang module's function words plus a few verbs
 # and fillers an answer adds around a fact). Kept small: stems shorter than 3 letters are dropped anyway.
@@ -251,7 +250,7 @@ def _ascii_fold(s: str) -> str:
 
 def numbers(text: str) -> set[str]:
     """Numbers as digit strings with separators removed: "94.565", "94,565" -> "94565"; "%6" -> "6"."""
-    return {re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(text)}
+    return set(digits(text))
 
 
 def _stem(word: str) -> str:

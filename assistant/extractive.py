@@ -75,8 +75,8 @@ SUPPORT_COEF = (35.5, 1.5, 1.5, -1.8)
 SUPPORT_BIAS = -31.9
 # Refuse below this support. On the dev set (benchmarks/answer.py prints the whole curve), with the name, number,
 # year and country checks before it: 5/5 real negatives and 0.82 of all negatives refused at 1/45 answerable
-# wrongly refused; 0.45 gives 0.84 at 3/45. On the sets written apart from it (benchmarks/data/), 0.67 at 10/50
-# (4 of those 10 with no evidence among the passages read) and 0.64 at 7/40. benchmarks/fit_support.py refits the
+# wrongly refused; 0.45 gives 0.84 at 3/45. On the sets written apart from it (benchmarks/data/), 0.67 at 9/50
+# (2 of those 9 with no evidence among the passages read) and 0.64 at 6/40. benchmarks/fit_support.py refits the
 # coefficients with a leave-one-question-out estimate: on the dev and calibration sets pooled no better than
 # these. A refusal costs the asker less than a wrong value.
 SUPPORT_THRESHOLD = 0.35

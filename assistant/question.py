@@ -16,7 +16,7 @@ from babel import Locale
 
 from assistant.entities import Entity, countries, entities, key_found, titles
 from index.tokenize import query_tokens, tokenize
-from kaynak.text import tr_lower
+from kaynak.text import NUMBER, digits, strip_citations, tr_lower
 from kaynak.types import Chunk
 
 _NUMERIC = re.compile(
@@ -84,23 +84,6 @@ _COUNT_ASKED = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+(?:\s+[A-ZÇĞİÖŞÜ][a-zçğıöşü]+)+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# An in-text citation: "(Limon 2022, 146)", "(T.C. Dışişleri Bakanlığı 2023b, 61-62)", "(TBMM Tutanağı 1993a,b,c; ...)".
-# Its year is when a source was published, not a fact of the passage: a question about 2022 is not answered
-# by a sentence about 2000 that cites a 2022 book. Letters must come before the year, so "(1992-1995)" stays.
-_CITATION = re.compile(r"\([^()\d]*[^\W\d_][^()\d]*\s(?:1[89]|20)\d\d[a-z]?\b[^()]*\)")
-
-
-def strip_citations(text: str) -> str:
-    """The text without its in-text citations (see `_CITATION`)."""
-    return _CITATION.sub(" ", text)
-
-
-def digits(text: str) -> list[str]:
-    """Numbers as bare digit strings: "1.050.000" -> "1050000", "%70" -> "70"."""
-    return [re.sub(r"\D", "", m) for m in _NUMBER.findall(text)]
-
-
 @dataclass(frozen=True)
 class QueryTerms:
     numbers: frozenset[str]
@@ -113,7 +96,7 @@ class QueryTerms:
         terms = frozenset(t for t in query_tokens(query, lang) if not t.isdigit() and len(t) > 2)
         # an ordinal names a thing ("2. Karabağ Savaşı" is the Second Karabakh War), it is not a value the
         # evidence must repeat: the passage may well call it "the war"
-        numbers = frozenset(re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(query) if not _is_ordinal(query, m))
+        numbers = frozenset(re.sub(r"\D", "", m.group()) for m in NUMBER.finditer(query) if not _is_ordinal(query, m))
         return cls(numbers, terms, names)
 
     def names_in(self, keys: set[str], known: set[str] | None = None) -> float:
@@ -293,7 +276,7 @@ _PERCENT_AFTER = re.compile(r"\s?(?:%|percent|per cent|процент|пайыз
 
 def _amount_matches(sentence: str) -> list[re.Match[str]]:
     out = []
-    for m in _NUMBER.finditer(sentence):
+    for m in NUMBER.finditer(sentence):
         after = sentence[m.end() : m.end() + 2]
         if _is_ordinal(sentence, m) or _is_designation(sentence, m):
             continue

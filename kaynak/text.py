@@ -1,4 +1,5 @@
-"""Text helpers every stage needs: Turkish-aware case folding, the evidence-matching normalisation, name keys."""
+"""Text helpers every stage needs: Turkish-aware case folding, the evidence-matching normalisation, name keys,
+numbers (which read the same in every language) and in-text citations (whose years are no facts of the passage)."""
 from __future__ import annotations
 
 import re
@@ -57,3 +58,20 @@ def name_key(word: str) -> str:
     for a, b in _NAME_SOUNDS:
         s = s.replace(a, b)
     return s
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# An in-text citation: "(Limon 2022, 146)", "(T.C. Dışişleri Bakanlığı 2023b, 61-62)", "(TBMM Tutanağı 1993a,b,c; ...)".
+# Its year is when a source was published, not a fact of the passage: a question about 2022 is not answered
+# by a sentence about 2000 that cites a 2022 book. Letters must come before the year, so "(1992-1995)" stays.
+_CITATION = re.compile(r"\([^()\d]*[^\W\d_][^()\d]*\s(?:1[89]|20)\d\d[a-z]?\b[^()]*\)")
+
+
+def strip_citations(text: str) -> str:
+    """The text without its in-text citations (see `_CITATION`)."""
+    return _CITATION.sub(" ", text)
+
+
+def digits(text: str) -> list[str]:
+    """Numbers as bare digit strings: "1.050.000" -> "1050000", "%70" -> "70"."""
+    return [re.sub(r"\D", "", m) for m in NUMBER.findall(text)]
