@@ -21,8 +21,8 @@ from kaynak.types import Chunk
 
 _NUMERIC = re.compile(
     r"\b(kaç|kaçıncı|ne kadar|yüzde kaç|maliyet|bedel|tutar|fiyat|bütçe|budget|бюджет|how many|how much|"
-    r"what (?:percentage|share|amount|volume|number|value|cost|price|length)|(?:cost|price|worth|value|length) of|"
-    r"сколько|каков[а-я]* (?:[а-я]+ )?(?:объ[её]м|сумм|размер|доля|стоимост|цен|длин|вес)|стоимост|канча|баасы|наркы)",
+    r"what (?:(?:was|is|were|are) (?:the |its |their )?(?:[\w-]+ )?)?(?:percentage|share|amount|volume|number|value|cost|price|length)|(?:cost|price|worth|value|length) of|"
+    r"сколько|как(?:ов|ой|ая|ую|им)[а-я]* (?:[а-я]+ )?(?:объ[её]м|сумм|размер|дол[яюи]|стоимост|цен|длин|вес)|стоимост|канча|баасы|наркы)",
     re.IGNORECASE,
 )
 _DATE = re.compile(
@@ -153,6 +153,8 @@ class QuestionInfo:
     titles: tuple[str, ...] = ()  # its names made of common words (`entities.titles`)
     countries: frozenset[str] = frozenset()  # the countries it names (`entities.countries`)
     years: tuple[float, float] | None = None  # the span of years it asks about (`years_asked`)
+    flow: str | None = None  # for an amount: "trade" (both ways) or "one-way" (exports, imports, sales) (`flows`)
+    ordinals: frozenset[int] = frozenset()  # "the second meeting": which of a series it asks about (`ordinals`)
 
     @property
     def numbers(self) -> frozenset[str]:
@@ -173,7 +175,36 @@ def analyse(question: str, lang: str) -> QuestionInfo:
         kind = "other"
     ents = entities(question, lang)
     terms = QueryTerms.of(question, lang, frozenset(e.key for e in ents))
-    return QuestionInfo(question, lang, kind, terms, ents, titles(question, lang), countries(question), years_asked(question))
+    flow = flows(question) if kind == "numeric" else frozenset()
+    return QuestionInfo(
+        question, lang, kind, terms, ents, titles(question, lang), countries(question), years_asked(question),
+        next(iter(flow)) if len(flow) == 1 else None, ordinals(question),
+    )
+
+
+# A country's trade with another is given three ways that read alike: the volume of trade both ways, the exports or
+# imports of one side, and one side's purchases or sales. A question asking one is not answered by another ("the
+# 2020 trade volume" by "exports fell to 417 million dollars in 2020").
+_FLOWS = {
+    "trade": re.compile(
+        r"ticaret hacm|ticari hacm|dış ticaret|ikili ticaret|karşılıklı ticaret|arasındaki ticaret\b|trade volume|"
+        r"volume of trade|trade turnover|bilateral trade|total trade|trade between|товарооборот|объ[её]м\w* торговл|"
+        r"торгов\w* оборот|торговл\w* между|соода жүгүртүү|соода көлөм|товар жүгүртүү",
+        re.IGNORECASE,
+    ),
+    "one-way": re.compile(
+        r"ihracat|ihraç|ithalat|ithal|\bexport|\bimport|экспорт|импорт|satın al|satış|satt[ıi]|purchas|bought|\bbuy|"
+        r"\bsold\b|\bsell|\bsales\b|закуп|купил|покупа|прода[жлв]|сатып ал|сатт",
+        re.IGNORECASE,
+    ),
+}
+_FLOW_NAMES = {"trade": "the trade volume", "one-way": "exports, imports or sales"}
+
+
+def flows(text: str) -> frozenset[str]:
+    """Which of the ways of giving trade (`_FLOWS`) the text names."""
+    low = tr_lower(text)
+    return frozenset(k for k, rx in _FLOWS.items() if rx.search(low))
 
 
 # A year the question starts or ends a span with: "2021'den sonra", "since 2021", "после 2021", "2021-жылдан
@@ -218,12 +249,65 @@ def contradiction(sentence: str, q: QuestionInfo, ignored: frozenset[str] = froz
         stated = {int(y) for y in _YEAR.findall(strip_citations(sentence))}
         if stated and not any(low <= y <= high for y in stated):
             return f"{', '.join(map(str, sorted(stated)))} instead of the year asked about"
+    if q.ordinals:
+        stated_ordinals = ordinals(sentence)
+        if stated_ordinals and not stated_ordinals & q.ordinals:
+            return f"the {_ordinal_list(stated_ordinals)} instead of the {_ordinal_list(q.ordinals)} asked about"
+    if q.flow:
+        named_flows = flows(sentence)
+        if named_flows and q.flow not in named_flows:
+            other = next(iter(named_flows))
+            return f"{_FLOW_NAMES[other]} instead of {_FLOW_NAMES[q.flow]}"
     asked = q.countries - ignored
     named = countries(sentence) - ignored if asked else frozenset()
     if named and not named & asked:
         names = Locale("en").territories
         return f"{', '.join(sorted(names.get(c, c) for c in named))} instead of {', '.join(sorted(names.get(c, c) for c in asked))}"
     return None
+
+
+# Ordinals from the second on, in words (the first is said too many ways: "ilk", "first", "впервые"), each
+# followed by the lower-case word it counts: "the second meeting", "üçüncü toplantısı", "третьего заседания".
+# Followed by a capitalised word, an ordinal is part of a name ("2. Karabağ Savaşı", "Second Karabakh War").
+_ORDINAL_WORDS = {
+    2: r"ikinci|second|втор(?:ой|ого|ому|ом|ая|ую|ые|ых)|экинчи",
+    3: r"üçüncü|third|трет(?:ий|ьего|ьему|ьем|ья|ью|ьи|ьих)|үчүнчү",
+    4: r"dördüncü|fourth|четв[её]рт(?:ый|ого|ому|ом|ая|ую|ые|ых)|төртүнчү",
+    5: r"beşinci|fifth|пят(?:ый|ого|ому|ом|ая|ую|ые|ых)|бешинчи",
+    6: r"altıncı|sixth|шест(?:ой|ого|ому|ом|ая|ую|ые|ых)|алтынчы",
+    7: r"yedinci|seventh|седьм(?:ой|ого|ому|ом|ая|ую|ые|ых)|жетинчи",
+    8: r"sekizinci|eighth|восьм(?:ой|ого|ому|ом|ая|ую|ые|ых)|сегизинчи",
+    9: r"dokuzuncu|ninth|девят(?:ый|ого|ому|ом|ая|ую|ые|ых)|тогузунчу",
+    10: r"onuncu|tenth|десят(?:ый|ого|ому|ом|ая|ую|ые|ых)|онунчу",
+}
+_ORDINAL_WORD = re.compile(
+    r"\b(?:" + "|".join(f"(?P<n{n}>{rx})" for n, rx in _ORDINAL_WORDS.items()) + r")\b(?=\s+[^\W\d_A-ZÇĞİÖŞÜА-ЯЁӨҮҢ])",
+)
+_NAMES_OF_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth", 9: "ninth", 10: "tenth"}
+
+
+def ordinals(text: str) -> frozenset[int]:
+    """Which of a series the text speaks of (`_ORDINAL_WORDS`), in words or digits ("3. toplantı", "3rd meeting",
+    "11'inci"), each followed by a lower-case word; not the first."""
+    found = {int(m.lastgroup[1:]) for m in _ORDINAL_WORD.finditer(tr_lower(text)) if _lower_next(text, m.end())}
+    for m in NUMBER.finditer(text):
+        if not _is_ordinal(text, m):
+            continue
+        ending = _ORDINAL_ENDING.match(text, m.end())
+        n = int(re.sub(r"\D", "", m.group()))
+        if 2 <= n <= 100 and _lower_next(text, ending.end() if ending else m.end() + 1):  # past "3." or "3rd"
+            found.add(n)
+    return frozenset(found)
+
+
+def _lower_next(text: str, at: int) -> bool:
+    """The word after `at` starts with a lower-case letter."""
+    m = re.match(r"\s+(\S)", text[at:])
+    return bool(m) and m.group(1).islower()
+
+
+def _ordinal_list(ns: frozenset[int]) -> str:
+    return ", ".join(_NAMES_OF_ORDINALS.get(n, f"{n}th") for n in sorted(ns))
 
 
 _ORDINAL_OR_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")

@@ -210,6 +210,25 @@ def test_refuses_a_passage_about_another_country(thesis_engine):
     assert a.refused and "Uzbekistan instead of Kazakhstan" in a.reason
 
 
+def test_refuses_exports_for_a_trade_volume(thesis_engine):
+    # the passage gives Turkey's 2020 exports to Kyrgyzstan (417 million dollars), not the two countries' trade
+    hits = _passage(thesis_engine, "417 milyon dolar seviyesine")
+    a = thesis_engine.answerer().answer("What was the trade volume between Turkey and Kyrgyzstan in 2020?", hits, "en")
+    assert a.refused and "instead of the trade volume" in a.reason
+    a = thesis_engine.answerer().answer("How much did Turkey export to Kyrgyzstan in 2020?", hits, "en")
+    assert not a.refused and "417" in digits(a.text)
+
+
+def test_refuses_another_meeting_of_a_series(thesis_engine):
+    # the passage tells of the council's third meeting; asked about the second, it is no answer
+    hits = _passage(thesis_engine, "üçüncü toplantısı için Türkiye’ye gelen")
+    answerer = thesis_engine.answerer()
+    a = answerer.answer("Türkiye-Kırgızistan Yüksek Düzeyli Stratejik İşbirliği Konseyi'nin ikinci toplantısı ne zaman yapıldı?", hits, "tr")
+    assert a.refused and "the third instead of the second" in a.reason
+    a = answerer.answer("Türkiye-Kırgızistan Yüksek Düzeyli Stratejik İşbirliği Konseyi'nin üçüncü toplantısı ne zaman yapıldı?", hits, "tr")
+    assert not a.refused and "2014" in digits(a.text)
+
+
 @pytest.mark.parametrize(("question", "lang"), [("What has TÜRKPA been called since 2021?", "en"), ("TÜRKPA'nın 2021'den sonraki adı nedir?", "tr")])
 def test_the_sentence_about_the_years_asked_goes_first(thesis_engine, question, lang):
     # one passage tells of TÜRKPA's founding (2008) and, two sentences on, of its renaming (2021): the founding

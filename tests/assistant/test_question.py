@@ -12,6 +12,7 @@ from assistant.question import (
     counts,
     digits,
     has_answer_type,
+    ordinals,
     scope,
     strip_citations,
     years_asked,
@@ -187,3 +188,57 @@ def test_a_sentence_about_another_year_or_country_contradicts_the_question():
     # a date question's own year is context: the answer is another year
     export = analyse("1925'te kurulan fabrika ilk ihracatını hangi yıl yaptı?", "tr")
     assert contradiction("Fabrika 1937 yılında ilk ihracatını gerçekleştirmiştir.", export) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "flow"),
+    [
+        ("Türkiye ile Kırgızistan arasındaki ticaret hacmi 2019'da ne kadardı?", "tr", "trade"),
+        ("Каким был объём товарооборота между Турцией и Кыргызстаном в 2020 году?", "ru", "trade"),
+        ("How much did Baykar export in 2023?", "en", "one-way"),
+        ("SIPRI verilerine göre Özbekistan 2022 yılında Türkiye'den kaç dolarlık silah satın aldı?", "tr", "one-way"),
+        ("How much did the trade volume and the exports grow in 2020?", "en", None),  # both asked: no constraint
+        ("Why did exports fall in 2020?", "en", None),  # not an amount
+    ],
+)
+def test_the_trade_flow_a_question_asks_about(question, lang, flow):
+    assert analyse(question, lang).flow == flow
+
+
+def test_exports_do_not_answer_a_question_about_trade_volume():
+    volume = analyse("Каким был объём товарооборота между Турцией и Кыргызстаном в 2020 году?", "ru")
+    exports = "2020 yılında Türkiye’nin Kırgızistan’a gerçekleştirdiği ihracat yaklaşık %6 düşerek 417 milyon dolar seviyesine gerilemiştir."
+    assert contradiction(exports, volume) == "exports, imports or sales instead of the trade volume"
+    both = "2020 yılında ticaret hacmi 900 milyon dolar olmuş, ihracat 417 milyon dolara gerilemiştir."
+    assert contradiction(both, volume) is None
+    assert contradiction("İki ülke arasında 2020 yılında 417 milyon dolarlık alışveriş yapılmıştır.", volume) is None
+    sales = analyse("How much did Baykar export in 2023?", "en")
+    assert contradiction("2023 yılında iki ülke arasındaki ticaret hacmi 1 milyar doları aşmıştır.", sales)
+    assert contradiction("BAYKAR 2023 yılında 1 miyar 766 milyon dolar ile en fazla ihracat yapan Türk şirketi olmuştur.", sales) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("When was the second meeting of the council held?", {2}),
+        ("Konseyin (YDSK) üçüncü toplantısı için Türkiye’ye gelen", {3}),
+        ("YDSK 3. toplantısı Ankara'da yapıldı", {3}),
+        ("третьего заседания Совета", {3}),
+        ("экинчи жолугушуусу", {2}),
+        ("dünyanın 11’inci büyük silah ihracatçısı", {11}),
+        ("2. Karabağ Savaşı sırasında", set()),  # part of a name
+        ("the Second Karabakh War", set()),
+        ("EİT'nin 15. Zirvesi", set()),
+        ("ilk toplantı", set()),  # the first is said too many ways to count on
+    ],
+)
+def test_ordinals(text, found):
+    assert ordinals(text) == found
+
+
+def test_a_sentence_about_another_of_a_series_contradicts_the_question():
+    second = analyse("When and where was the second meeting of the Turkey–Kyrgyzstan High-Level Strategic Cooperation Council held?", "en")
+    third = "3 Haziran 2014’te Türkiye-Kırgızistan Yüksek Düzeyli Stratejik İşbirliği Konseyi’nin (YDSK) üçüncü toplantısı için Türkiye’ye gelen Atambayev"
+    assert contradiction(third, second) == "the third instead of the second asked about"
+    assert contradiction("Konseyin ikinci toplantısı 2012'de Bişkek'te yapılmıştır.", second) is None
+    assert contradiction("Konsey 2012'de Bişkek'te toplanmıştır.", second) is None  # says no ordinal: may still answer
