@@ -240,8 +240,9 @@ def contradiction(sentence: str, q: QuestionInfo, ignored: frozenset[str] = froz
     A sentence on the same kind of fact about another year or another country reads as close to the question
     as the right one ("Kyrgyzstan's 2022 defence budget" for "Turkey's 2023 defence budget"). It contradicts
     the question when it states years and none is in the span asked about, or names countries and none of
-    those asked about. A sentence that states no year or no country may be about them still (the sentence
-    before says which). A date question's own year is context, not a constraint: "founded in 1925, when did
+    those asked about; likewise for which of a series ("the third meeting" for the second: `ordinals`) and,
+    for an amount of trade, which way it goes (`flows`). A sentence that states none of these may be about
+    them still (the sentence before says which). A date question's own year is context, not a constraint: "founded in 1925, when did
     it first export?" is answered by another year. `ignored`: countries whose naming tells nothing apart in
     this document (Turkey, which a thesis on Turkey's relations names everywhere)."""
     if q.years is not None and q.kind != "date":
