@@ -21,7 +21,8 @@ from kaynak.types import Chunk
 
 _NUMERIC = re.compile(
     r"\b(kaç|kaçıncı|ne kadar|yüzde kaç|maliyet|bedel|tutar|fiyat|bütçe|budget|бюджет|how many|how much|"
-    r"what (?:(?:was|is|were|are) (?:the |its |their )?(?:[\w-]+ )?)?(?:percentage|share|amount|volume|number|value|cost|price|length)|(?:cost|price|worth|value|length) of|"
+    r"what (?:(?:was|is|were|are) (?:the |its |their )?(?:[\w-]+ )?)?"
+    r"(?:percentage|share|amount|volume|number|value|cost|price|length)|(?:cost|price|worth|value|length) of|"
     r"сколько|как(?:ов|ой|ая|ую|им)[а-я]* (?:[а-я]+ )?(?:объ[её]м|сумм|размер|дол[яюи]|стоимост|цен|длин|вес)|стоимост|канча|баасы|наркы)",
     re.IGNORECASE,
 )
@@ -242,8 +243,8 @@ def contradiction(sentence: str, q: QuestionInfo, ignored: frozenset[str] = froz
     the question when it states years and none is in the span asked about, or names countries and none of
     those asked about; likewise for which of a series ("the third meeting" for the second: `ordinals`) and,
     for an amount of trade, which way it goes (`flows`). A sentence that states none of these may be about
-    them still (the sentence before says which). A date question's own year is context, not a constraint: "founded in 1925, when did
-    it first export?" is answered by another year. `ignored`: countries whose naming tells nothing apart in
+    them still (the sentence before says which). A date question's own year is context, not a constraint:
+    "founded in 1925, when did it first export?" is answered by another year. `ignored`: countries whose naming tells nothing apart in
     this document (Turkey, which a thesis on Turkey's relations names everywhere)."""
     if q.years is not None and q.kind != "date":
         low, high = q.years
@@ -270,21 +271,18 @@ def contradiction(sentence: str, q: QuestionInfo, ignored: frozenset[str] = froz
 # Ordinals from the second on, in words (the first is said too many ways: "ilk", "first", "впервые"), each
 # followed by the lower-case word it counts: "the second meeting", "üçüncü toplantısı", "третьего заседания".
 # Followed by a capitalised word, an ordinal is part of a name ("2. Karabağ Savaşı", "Second Karabakh War").
-_ORDINAL_WORDS = {
-    2: r"ikinci|second|втор(?:ой|ого|ому|ом|ая|ую|ые|ых)|экинчи",
-    3: r"üçüncü|third|трет(?:ий|ьего|ьему|ьем|ья|ью|ьи|ьих)|үчүнчү",
-    4: r"dördüncü|fourth|четв[её]рт(?:ый|ого|ому|ом|ая|ую|ые|ых)|төртүнчү",
-    5: r"beşinci|fifth|пят(?:ый|ого|ому|ом|ая|ую|ые|ых)|бешинчи",
-    6: r"altıncı|sixth|шест(?:ой|ого|ому|ом|ая|ую|ые|ых)|алтынчы",
-    7: r"yedinci|seventh|седьм(?:ой|ого|ому|ом|ая|ую|ые|ых)|жетинчи",
-    8: r"sekizinci|eighth|восьм(?:ой|ого|ому|ом|ая|ую|ые|ых)|сегизинчи",
-    9: r"dokuzuncu|ninth|девят(?:ый|ого|ому|ом|ая|ую|ые|ых)|тогузунчу",
-    10: r"onuncu|tenth|десят(?:ый|ого|ому|ом|ая|ую|ые|ых)|онунчу",
+_ORDINAL_WORDS = {  # n: (its English name, its forms in the four languages)
+    2: ("second", r"ikinci|second|втор(?:ой|ого|ому|ом|ая|ую|ые|ых)|экинчи"),
+    3: ("third", r"üçüncü|third|трет(?:ий|ьего|ьему|ьем|ья|ью|ьи|ьих)|үчүнчү"),
+    4: ("fourth", r"dördüncü|fourth|четв[её]рт(?:ый|ого|ому|ом|ая|ую|ые|ых)|төртүнчү"),
+    5: ("fifth", r"beşinci|fifth|пят(?:ый|ого|ому|ом|ая|ую|ые|ых)|бешинчи"),
+    6: ("sixth", r"altıncı|sixth|шест(?:ой|ого|ому|ом|ая|ую|ые|ых)|алтынчы"),
+    7: ("seventh", r"yedinci|seventh|седьм(?:ой|ого|ому|ом|ая|ую|ые|ых)|жетинчи"),
+    8: ("eighth", r"sekizinci|eighth|восьм(?:ой|ого|ому|ом|ая|ую|ые|ых)|сегизинчи"),
+    9: ("ninth", r"dokuzuncu|ninth|девят(?:ый|ого|ому|ом|ая|ую|ые|ых)|тогузунчу"),
+    10: ("tenth", r"onuncu|tenth|десят(?:ый|ого|ому|ом|ая|ую|ые|ых)|онунчу"),
 }
-_ORDINAL_WORD = re.compile(
-    r"\b(?:" + "|".join(f"(?P<n{n}>{rx})" for n, rx in _ORDINAL_WORDS.items()) + r")\b(?=\s+[^\W\d_A-ZÇĞİÖŞÜА-ЯЁӨҮҢ])",
-)
-_NAMES_OF_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth", 9: "ninth", 10: "tenth"}
+_ORDINAL_WORD = re.compile(r"\b(?:" + "|".join(f"(?P<n{n}>{rx})" for n, (_, rx) in _ORDINAL_WORDS.items()) + r")\b")
 
 
 def ordinals(text: str) -> frozenset[int]:
@@ -308,7 +306,12 @@ def _lower_next(text: str, at: int) -> bool:
 
 
 def _ordinal_list(ns: frozenset[int]) -> str:
-    return ", ".join(_NAMES_OF_ORDINALS.get(n, f"{n}th") for n in sorted(ns))
+    """The ordinals in English, for a refusal's reason: "third, 11th"."""
+    return ", ".join(_ORDINAL_WORDS[n][0] if n in _ORDINAL_WORDS else f"{n}{_english_suffix(n)}" for n in sorted(ns))
+
+
+def _english_suffix(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 _ORDINAL_OR_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")

@@ -42,8 +42,9 @@ RANK_PRIOR = 0.005
 # + NUMBER_SHARE * share of the query's numbers the passage states (in-text citation years not counted). Numbers
 # read the same in every language, so they anchor an English or Russian question on the Turkish passage that
 # states its years ("in 2011–2020" / "2011-2020 yılları arasında"), which e5-small ranks a few places too low.
-# On the 50 answerable questions of the calibration set recall@5 0.90 -> 0.94 (dev 1.000 stays; check2 recall@1
-# 0.800 -> 0.825); at 0.03 and above dev recall@1 drops, as a number shared with a neighbour outweighs the text.
+# score.py search on the 50 answerable questions of the calibration set: recall@5 0.90 -> 0.94 (dev 1.000 stays;
+# check2 recall@1 0.825 -> 0.850). At 0.03 and above dev recall@1 drops: a number shared with a neighbour
+# outweighs the text.
 NUMBER_SHARE = 0.02
 
 
