@@ -16,7 +16,7 @@ from babel import Locale
 
 from assistant.entities import Entity, countries, entities, key_found, titles
 from index.tokenize import query_tokens, tokenize
-from kaynak.text import NUMBER, digits, strip_citations, tr_lower
+from kaynak.text import NUMBER, numbers_share, strip_citations, tr_lower
 from kaynak.types import Chunk
 
 _NUMERIC = re.compile(
@@ -133,10 +133,7 @@ class QueryTerms:
 
     def numbers_in(self, text: str) -> float:
         """Share of the query's numbers that `text` also mentions (1.0 when the query has none)."""
-        if not self.numbers:
-            return 1.0
-        have = set(digits(strip_citations(text)))
-        return sum(n in have for n in self.numbers) / len(self.numbers)
+        return numbers_share(self.numbers, text)
 
 
 def evidence_context(chunk: Chunk) -> str:

@@ -25,10 +25,9 @@ import py3langid  # noqa: E402
 
 from assistant.engine import Engine  # noqa: E402
 from assistant.extractive import ExtractiveAnswerer  # noqa: E402
-from assistant.question import digits  # noqa: E402
 from kaynak.config import Settings  # noqa: E402
 from kaynak.lang import detect_lang  # noqa: E402
-from kaynak.text import contains_quote  # noqa: E402
+from kaynak.text import contains_quote, digits  # noqa: E402
 from kaynak.types import Answer  # noqa: E402
 
 

@@ -22,7 +22,7 @@ from index.fusion import rrf
 from index.store import Snapshot
 from kaynak.config import Settings
 from kaynak.lang import detect_lang
-from kaynak.text import digits, match_norm, strip_citations
+from kaynak.text import match_norm, numbers_share, stated_numbers
 from kaynak.types import Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ class Retriever:
             else:
                 fused = self._fuse(snap.chunks, dense_ranks[i], lexical_ranks[i], qlangs[i])
             if mode != "lexical" and rs.rerank_depth:
-                fused = rerank(snap, qv[i], fused, rs.rerank_depth, frozenset(digits(strip_citations(queries[i]))))
+                fused = rerank(snap, qv[i], fused, rs.rerank_depth, stated_numbers(queries[i]))
             d_rank = {p: r for r, p in enumerate(dense_ranks[i], 1)}
             l_rank = {p: r for r, p in enumerate(lexical_ranks[i], 1)}
             hits = [Hit(snap.chunks[p], s, d_rank.get(p), l_rank.get(p)) for p, s in fused]
@@ -171,8 +171,7 @@ def rerank(
         best = float((sentence_vectors @ qv).max()) if len(sentence_vectors) else passage
         score = best + CHUNK_SHARE * passage - RANK_PRIOR * math.log1p(rank)
         if numbers:
-            stated = set(digits(strip_citations(snap.chunks[p].text)))
-            score += NUMBER_SHARE * len(numbers & stated) / len(numbers)
+            score += NUMBER_SHARE * numbers_share(numbers, snap.chunks[p].text)
         rescored.append((p, score))
     return sorted(rescored, key=lambda x: -x[1]) + tail
 

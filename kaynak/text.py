@@ -75,3 +75,15 @@ def strip_citations(text: str) -> str:
 def digits(text: str) -> list[str]:
     """Numbers as bare digit strings: "1.050.000" -> "1050000", "%70" -> "70"."""
     return [re.sub(r"\D", "", m) for m in NUMBER.findall(text)]
+
+
+def stated_numbers(text: str) -> frozenset[str]:
+    """The numbers a text states as its own facts: in-text citation years left out."""
+    return frozenset(digits(strip_citations(text)))
+
+
+def numbers_share(numbers: frozenset[str], text: str) -> float:
+    """Share of `numbers` that the text states (`stated_numbers`); 1.0 when there are none to look for."""
+    if not numbers:
+        return 1.0
+    return len(numbers & stated_numbers(text)) / len(numbers)

@@ -5,9 +5,9 @@ import py3langid
 import pytest
 
 from assistant.phrases import NOT_IN_DOCUMENT
-from assistant.question import analyse, digits
+from assistant.question import analyse
 from index.retriever import QueryError
-from kaynak.text import contains_quote
+from kaynak.text import contains_quote, digits
 from kaynak.types import Hit
 
 # Regression floors a little below what benchmarks/answer.py measured on the dev set (citation precision

@@ -10,14 +10,12 @@ from assistant.question import (
     analyse,
     contradiction,
     counts,
-    digits,
     has_answer_type,
     ordinals,
     scope,
-    strip_citations,
     years_asked,
 )
-from kaynak.text import name_key
+from kaynak.text import digits, name_key, strip_citations
 
 
 @pytest.mark.parametrize(
