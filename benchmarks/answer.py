@@ -5,7 +5,7 @@ that hold its evidence removed from what the answerer sees ("not in the document
 Prints citation precision, value match, refusal, false refusal, answer-language match and ask latency
 p50/p95 (model loaded), then the curve of the support threshold.
 
-    .venv/bin/python benchmarks/answer.py [--qa tests/data/dev_qa.jsonl] [--data-dir DIR]
+    .venv/bin/python benchmarks/answer.py [--qa kaynak/data/dev_qa.jsonl] [--data-dir DIR]
 """
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import py3langid  # noqa: E402
 
-from assistant.engine import Engine  # noqa: E402
+from app.engine import Engine  # noqa: E402
 from assistant.extractive import ExtractiveAnswerer  # noqa: E402
-from kaynak.config import Settings  # noqa: E402
+from kaynak.config import BUNDLED_DEV_QA, Settings  # noqa: E402
 from kaynak.lang import detect_lang  # noqa: E402
 from kaynak.text import contains_quote, digits  # noqa: E402
 from kaynak.types import Answer  # noqa: E402
@@ -57,7 +57,7 @@ def without_evidence(hits: list, evidence: list[str]) -> list:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--qa", default=str(ROOT / "tests" / "data" / "dev_qa.jsonl"))
+    ap.add_argument("--qa", default=str(BUNDLED_DEV_QA))
     ap.add_argument("--data-dir")
     a = ap.parse_args()
     py3langid.set_languages(["tr", "en", "ru", "ky"])

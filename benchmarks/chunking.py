@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.pipeline import parse_document  # noqa: E402
-from kaynak.config import BUNDLED_CORPUS, ChunkSettings, Settings  # noqa: E402
+from kaynak.config import BUNDLED_CORPUS, BUNDLED_DEV_QA, ChunkSettings, Settings  # noqa: E402
 from kaynak.text import contains_quote  # noqa: E402
 
-DEV = ROOT / "tests" / "data" / "dev_qa.jsonl"
+DEV = BUNDLED_DEV_QA
 
 
 def _ints(s: str) -> list[int]:

@@ -32,9 +32,9 @@ import numpy as np  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from answer import without_evidence  # noqa: E402
-from assistant.engine import Engine  # noqa: E402
+from app.engine import Engine  # noqa: E402
 from assistant.extractive import ExtractiveAnswerer, support_features  # noqa: E402
-from kaynak.config import Settings  # noqa: E402
+from kaynak.config import BUNDLED_DEV_QA, Settings  # noqa: E402
 from kaynak.lang import detect_lang  # noqa: E402
 
 THRESHOLDS = np.round(np.arange(0.0, 0.951, 0.005), 3)
@@ -98,7 +98,7 @@ def curve(p: np.ndarray, y: np.ndarray) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--qa", action="append", help="QA file(s) in the dev-set format (default: tests/data/dev_qa.jsonl)")
+    ap.add_argument("--qa", action="append", help="QA file(s) in the dev-set format (default: kaynak/data/dev_qa.jsonl)")
     ap.add_argument("--data-dir")
     ap.add_argument("--c", type=float, default=1000.0, help="inverse L2 strength of the logistic regression")
     ap.add_argument("--max-fr", type=float, default=0.03, help="false refusal the threshold may add (nested estimate)")
@@ -108,7 +108,7 @@ def main() -> None:
     eng.warm_up()
     answerer = eng.answerer()
     assert isinstance(answerer, ExtractiveAnswerer)
-    qa = [json.loads(line) for path in a.qa or [ROOT / "tests" / "data" / "dev_qa.jsonl"]
+    qa = [json.loads(line) for path in a.qa or [BUNDLED_DEV_QA]
           for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
     all_cases = cases(eng, answerer, qa, settings.answer.passages)

@@ -24,7 +24,7 @@ import bm25s  # noqa: E402
 import numpy as np  # noqa: E402
 
 from index.lexical import BM25Index  # noqa: E402
-from kaynak.config import BUNDLED_CORPUS  # noqa: E402
+from kaynak.config import BUNDLED_CORPUS, BUNDLED_DEV_QA  # noqa: E402
 from kaynak.lang import detect_lang  # noqa: E402
 from kaynak.text import match_norm  # noqa: E402
 
@@ -40,7 +40,7 @@ def pieces(text: str, size: int = 800, overlap: int = 250) -> list[str]:
 
 
 def load_qa() -> list[dict]:
-    lines = (ROOT / "tests" / "data" / "dev_qa.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = BUNDLED_DEV_QA.read_text(encoding="utf-8").splitlines()
     return [q for q in map(json.loads, filter(str.strip, lines)) if q["evidence"]]
 
 

@@ -22,9 +22,10 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from kaynak.config import BUNDLED_DEV_QA
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT / "tests" / "data" / "dev_qa.jsonl"
+DEV = BUNDLED_DEV_QA
 
 
 def questions() -> list[str]:
@@ -54,7 +55,7 @@ def free_port() -> int:
 def start_server(timeout: float) -> tuple[subprocess.Popen, str]:
     port = free_port()
     exe = Path(sys.executable).with_name("kaynak")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "kaynak.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "app.cli"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     proc = subprocess.Popen([*cmd, "serve", "--port", str(port)], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}/"

@@ -7,7 +7,7 @@ Prints recall@1/5/10, MRR@10 and nDCG@10 per question language (a hit = a return
 evidence quote, the scorer's rule), search latency p50/p95 with query embedding included, cold ingest of the
 thesis with embedding, and re-ingest of the unchanged thesis.
 
-    .venv/bin/python benchmarks/retrieval.py [--qa tests/data/dev_qa.jsonl] [--skip-naive]
+    .venv/bin/python benchmarks/retrieval.py [--qa kaynak/data/dev_qa.jsonl] [--skip-naive]
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
-from assistant.engine import Engine  # noqa: E402
+from app.engine import Engine  # noqa: E402
 from index.embedder import Embedder  # noqa: E402
-from kaynak.config import BUNDLED_CORPUS, Settings  # noqa: E402
+from kaynak.config import BUNDLED_CORPUS, BUNDLED_DEV_QA, Settings  # noqa: E402
 from kaynak.text import contains_quote  # noqa: E402
 
 
@@ -64,7 +64,7 @@ def ndcg10(rel: list[bool]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--qa", default=str(ROOT / "tests" / "data" / "dev_qa.jsonl"))
+    ap.add_argument("--qa", default=str(BUNDLED_DEV_QA))
     ap.add_argument("--skip-naive", action="store_true")
     a = ap.parse_args()
     qa = [json.loads(line) for line in Path(a.qa).read_text(encoding="utf-8").splitlines() if line.strip()]

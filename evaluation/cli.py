@@ -53,7 +53,7 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     if args.min_cite_precision is not None:
         floors["citation_precision"] = args.min_cite_precision
 
-    from assistant.engine import Engine  # the model loads only after the file was accepted
+    from app.engine import Engine  # the model loads only after the file was accepted
 
     engine = Engine(settings)
     engine.warm_up(progress=not args.quiet)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from . import metrics as M
 
 if TYPE_CHECKING:
-    from .runner import Summary
+    from .summary import Summary
 
 RETRIEVAL_PLOT = ("recall@1", "recall@5", "recall@10")
 TYPE_PLOT = ("recall@5", "citation_precision", "value_match")

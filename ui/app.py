@@ -16,14 +16,12 @@ from typing import Any
 
 import gradio as gr
 
-from kaynak.config import LANGUAGES, LLMSettings
+from kaynak.config import BUNDLED_DEV_QA, LANGUAGES, LLMSettings
 from kaynak.types import Answer
 from ui import render as R
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEV_SET = REPO_ROOT / "tests" / "data" / "dev_qa.jsonl"
 ALLOWED_EXT = (".txt", ".md", ".pdf")
 EXAMPLES = [
     "Türkiye ile Kırgızistan arasındaki ticaret hacmi 2019'da ne kadardı?",
@@ -246,7 +244,7 @@ def build_app(engine: Any) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=1):
                         ev_source = L(gr.Radio([(UI["en"]["ev_dev"], "dev"), (UI["en"]["ev_upload"], "upload")],
-                                               value="dev" if DEV_SET.is_file() else "upload",
+                                               value="dev" if BUNDLED_DEV_QA.is_file() else "upload",
                                                label=UI["en"]["ev_source"], elem_id="k-ev-source"), "label", "ev_source")
                         ev_file = L(gr.File(label=UI["en"]["ev_file"], file_types=[".jsonl", ".json"],
                                             elem_id="k-ev-file"), "label", "ev_file")
@@ -498,7 +496,7 @@ def build_app(engine: Any) -> gr.Blocks:
                     return R.error_html(tr(lang, "ev_nofile"), lang), [], "", hide
                 path = Path(qa_file)
             else:
-                path = DEV_SET
+                path = BUNDLED_DEV_QA
             try:
                 items = load_qa(path)
                 llm = llm_settings(url, model)

@@ -100,7 +100,7 @@ def serve(settings: Any, host: str = "127.0.0.1", port: int = 7860, auth: str | 
         return 2
     _offline_env()
 
-    from assistant.engine import Engine
+    from app.engine import Engine
 
     print("kaynak: loading the model and the index (the first start builds them from the bundled thesis)…",
           file=sys.stderr, flush=True)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from evaluation import metrics as M
 from evaluation.qa import QAItem
-from kaynak.config import BUNDLED_CORPUS
+from kaynak.config import BUNDLED_CORPUS, BUNDLED_DEV_QA
 from kaynak.types import Answer, Chunk, Citation, Hit
 
-DEV = Path(__file__).resolve().parents[1] / "data" / "dev_qa.jsonl"
+DEV = BUNDLED_DEV_QA
 REFUSALS = {"tr": "Belgede yer almıyor.", "en": "Not in the document.", "ru": "В документе это не указано.",
             "ky": "Документте жок."}
 

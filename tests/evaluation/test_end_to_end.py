@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from kaynak.config import BUNDLED_DEV_QA
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -19,7 +20,7 @@ def run_dir(thesis_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("eval") / "dev"
     env = {**os.environ, "KAYNAK_DATA_DIR": str(thesis_dir), "HF_HUB_OFFLINE": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "kaynak.cli", "eval", str(ROOT / "tests" / "data" / "dev_qa.jsonl"), "--out", str(out),
+        [sys.executable, "-m", "app.cli", "eval", str(BUNDLED_DEV_QA), "--out", str(out),
          "-q", "--gate", str(ROOT / "benchmarks" / "floors.json")],
         capture_output=True, text=True, env=env, timeout=1800,
     )

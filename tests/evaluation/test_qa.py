@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from evaluation.qa import QAFormatError, QAItem, load_qa
+from kaynak.config import BUNDLED_DEV_QA
 
-DEV = Path(__file__).resolve().parents[1] / "data" / "dev_qa.jsonl"
+DEV = BUNDLED_DEV_QA
 GOOD = {"id": "x1", "question": "Kaç?", "lang": "tr", "answer": "3", "evidence": ["bir alıntı metni burada"],
         "type": "numeric", "section": "1. Giriş", "evidence_lang": "tr"}
 

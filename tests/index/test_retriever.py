@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import EmptyIndexError, Engine
+from app.engine import EmptyIndexError, Engine
 from index.retriever import MAX_K, MAX_QUERY_CHARS, QueryError, clamp_query, dedupe
 from kaynak.config import LANGUAGES, Settings
 from kaynak.text import digits, match_norm, strip_citations

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.engine import EmptyIndexError, Engine
+from app.engine import EmptyIndexError, Engine
 from index.embedder import Embedder
 from index.store import Manifest, Sentences, Store, StoreError
 from ingest.sentences import answer_sentences

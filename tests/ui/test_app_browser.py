@@ -50,7 +50,7 @@ def _free_port() -> int:
 
 def _kaynak() -> list[str]:
     exe = Path(sys.executable).with_name("kaynak")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "kaynak.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "app.cli"]
 
 
 @pytest.fixture(scope="module")

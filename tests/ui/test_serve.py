@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _kaynak() -> list[str]:
     exe = Path(sys.executable).with_name("kaynak")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "kaynak.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "app.cli"]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -54,8 +54,8 @@ def test_auth_and_host_helpers():
 def test_library_never_imports_gradio():
     code = (
         "import sys\n"
-        "import ingest, index, assistant, kaynak.cli\n"
-        "import ingest.pipeline, index.retriever, index.store, assistant.engine\n"
+        "import ingest, index, assistant, app.cli\n"
+        "import ingest.pipeline, index.retriever, index.store, app.engine\n"
         "assert 'gradio' not in sys.modules, sorted(m for m in sys.modules if m.startswith('gradio'))\n"
         "print('ok')\n"
     )

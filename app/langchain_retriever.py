@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field
 from kaynak.types import Hit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from assistant.engine import Engine
+    from app.engine import Engine
 
 
 def hit_to_document(hit: Hit) -> Document:
@@ -51,7 +51,7 @@ class KaynakRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    engine: Any = Field(description="an assistant.engine.Engine")  # Any: keeps assistant out of the import graph
+    engine: Any = Field(description="an app.engine.Engine")  # Any: keeps assistant out of the import graph
     k: int = Field(5, ge=1)
     mode: str | None = None
     langs: list[str] | None = None

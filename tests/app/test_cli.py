@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-KAYNAK = [sys.executable, "-m", "kaynak.cli"]
+KAYNAK = [sys.executable, "-m", "app.cli"]
 
 
 def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess:

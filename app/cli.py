@@ -36,7 +36,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202 - imported lazily: `kaynak --help` stays fast
-    from assistant.engine import Engine
+    from app.engine import Engine
 
     return Engine(_settings(args))
 
