@@ -118,6 +118,29 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Related:
+    """A passage shown beside a refusal: the closest the documents come to the question, not an answer.
+
+    A refusal is not a dead end: the asker sees where the documents touch the topic and can read on."""
+
+    chunk: Chunk
+    sentence: str  # the passage's sentence closest to the question, verbatim
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.chunk
+        return {
+            "id": c.id,
+            "doc": c.doc_id,
+            "section": c.section_path,
+            "page": c.page_start,
+            "lang": c.lang,
+            "sentence": self.sentence,
+            "score": round(float(self.score), 4),
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the assistant says: text with inline [n] markers and the citations they point to."""
 
@@ -131,6 +154,7 @@ class Answer:
     query: str = ""  # the standalone query actually used for retrieval
     timings: dict[str, float] = field(default_factory=dict)
     hits: tuple[Hit, ...] = ()
+    related: tuple[Related, ...] = ()  # with a refusal: the closest passages, kept apart from citations
 
     def to_dict(self, with_hits: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -142,6 +166,7 @@ class Answer:
             "fallback": self.fallback,
             "query": self.query,
             "citations": [c.to_dict() for c in self.citations],
+            "related": [r.to_dict() for r in self.related],
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
         if with_hits:
