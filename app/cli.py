@@ -194,17 +194,24 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_history(path: str) -> list[tuple[str, str]]:
+    """Earlier turns of a conversation, oldest first: JSONL, each line an object with `question` and optionally
+    `answer` and `query` (the standalone query `ask --json` reported for that turn, used when given)."""
+    return [(str(r.get("query") or r["question"]), str(r.get("answer") or "")) for r in read_batch(path)]
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     eng = _engine(args)
+    history = read_history(args.history) if args.history else None
     if args.batch:
-        return _batch(args, lambda qs: [_ask_row(eng, q) for q in qs], "answer")
+        return _batch(args, lambda qs: [_ask_row(eng, q, history) for q in qs], "answer")
     if not args.question:
         raise UsageError("give a question, or --batch FILE")
     if args.json:
-        _print_json(eng.ask(args.question).to_dict(with_hits=args.hits))
+        _print_json(eng.ask(args.question, history=history).to_dict(with_hits=args.hits))
         return 0
     answer, streamed = None, ""
-    for piece in eng.ask_stream(args.question):
+    for piece in eng.ask_stream(args.question, history=history):
         if isinstance(piece, str):
             streamed += piece
             print(piece, end="", flush=True)
@@ -222,14 +229,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for c in answer.citations:
         ch = c.chunk
         print(f"[{c.n}] {ch.section_path} — p. {ch.page_start} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{c.quote}”")
+    if answer.related:
+        print("Related passages — not an answer:")
+        for r in answer.related:
+            ch = r.chunk
+            print(f"  {ch.section_path} — p. {ch.page_start} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{r.sentence}”")
     return 0
 
 
-def _ask_row(eng: Any, question: str) -> dict[str, Any]:
+def _ask_row(eng: Any, question: str, history: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     from index.retriever import QueryError
 
     try:
-        return eng.ask(question).to_dict()
+        return eng.ask(question, history=history).to_dict()
     except QueryError as e:  # one bad line must not sink the batch
         return {"answer": "", "refused": True, "error": str(e), "citations": []}
 
@@ -304,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--hits", action="store_true", help="with --json: include the retrieved passages")
     s.add_argument("--batch")
+    s.add_argument("--history", help="JSONL of earlier turns ({\"question\", \"answer\"} per line, oldest first): "
+                   "the question is read as a follow-up")
     s.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
     s.add_argument("--llm-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1")
     s.add_argument("--llm-model", help="model name at that endpoint")

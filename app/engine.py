@@ -14,7 +14,8 @@ from pathlib import Path
 
 from assistant.base import Answerer
 from assistant.factory import create_answerer
-from assistant.question import scope
+from assistant.followup import merge, previous_query
+from assistant.question import Part, part_named
 from index.embedder import Embedder
 from index.indexer import IngestReport, Indexer
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
@@ -26,6 +27,9 @@ from kaynak.types import Answer, Chunk, Hit
 log = logging.getLogger(__name__)
 # Passages searched when a question confines itself to one part (a section title is checked after ranking).
 SCOPE_DEPTH = 50
+# A follow-up is answered read with the previous question only when that reading is this much more surely
+# answered than the question alone: a question that stands on its own keeps its own reading.
+FOLLOWUP_MARGIN = 0.05
 
 
 class EmptyIndexError(StoreError):
@@ -97,21 +101,31 @@ class Engine:
 
     # -- retrieval ---------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, mode: str | None = None, langs: list[str] | None = None) -> list[Hit]:
+        """Passages for a query; a query that names a part of the document ("in the conclusion") is searched
+        in that part (`part_named`)."""
         self._ready()
-        return self.retriever.search(query, k=k, mode=mode, langs=langs)
+        return self._retrieve(query, k or self.settings.retrieval.k, mode, None, langs)
 
     def search_many(self, queries: list[str], k: int | None = None, mode: str | None = None, langs: list[str] | None = None) -> list[list[Hit]]:
         self._ready()
-        return self.retriever.search_many(queries, k=k, mode=mode, langs=langs)
+        named = [self._part(q) is not None for q in queries]
+        plain = iter(self.retriever.search_many([q for q, n in zip(queries, named) if not n], k=k, mode=mode, langs=langs))
+        return [self.search(q, k, mode, langs) if n else next(plain) for q, n in zip(queries, named)]
 
     def lookup(self, text: str, to_langs: list[str] | None = None, k: int = 3, exclude: str | None = None) -> dict[str, list[Hit]]:
-        """Best passages in each target language for `text`, whatever language `text` is in."""
+        """Best passages in each target language for `text`, whatever language `text` is in (within the part of
+        the document it names, if any)."""
         self._ready()
         langs = check_langs(to_langs, self.settings.chunking.languages) or list(self.settings.chunking.languages)
+        part = self._part(text)
         out: dict[str, list[Hit]] = {}
         for lang in langs:
             # dense only: across languages BM25 matches names and numbers, not meaning
-            hits = self.retriever.search(text, k=k + (exclude is not None), mode="dense", langs=[lang])
+            depth = k + (exclude is not None)
+            hits = self.retriever.search(text, k=max(depth, SCOPE_DEPTH) if part else depth, mode="dense", langs=[lang])
+            if part is not None:
+                within = replace(part, lang=None)
+                hits = [h for h in hits if within.admits(h.chunk)] or hits
             out[lang] = [h for h in hits if h.chunk.id != exclude][:k]
         return out
 
@@ -132,18 +146,21 @@ class Engine:
             self._answerers[key] = answerer
         return self._answerers[key]
 
-    def _retrieve(self, question: str, query: str, depth: int, mode: str | None, lang: str) -> list[Hit]:
-        """Passages for the answerer; a question that names a part of the document ("according to the
-        English summary") is answered from that part, or from all of it when no passage is in that part."""
-        part = scope(question)
+    def _part(self, text: str) -> Part | None:
+        return part_named(text, detect_lang(text, self.settings.chunking.languages), self.settings.chunking.languages)
+
+    def _retrieve(self, query: str, depth: int, mode: str | None, lang: str | None, langs: list[str] | None = None) -> list[Hit]:
+        """Passages for a query; a query that names a part of the document ("according to the English summary")
+        is answered from that part, or from all of it when no passage is in that part."""
+        part = self._part(query)
         if part is None:
-            return self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
-        langs = [part.lang] if part.lang else None
-        hits = self.retriever.search(query, k=max(depth, SCOPE_DEPTH), mode=mode, langs=langs, query_lang=lang)
+            return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang)
+        within = [part.lang] if part.lang else langs
+        hits = self.retriever.search(query, k=max(depth, SCOPE_DEPTH), mode=mode, langs=within, query_lang=lang)
         admitted = [h for h in hits if part.admits(h.chunk)][:depth]
         if not admitted:
-            log.info("no passage in %s: answering from the whole document", part)
-            return self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
+            log.info("no passage in %s: searching the whole document", part)
+            return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang)
         return admitted
 
     def ask(
@@ -178,16 +195,37 @@ class Engine:
         self._ready()
         lang = detect_lang(question, self.settings.chunking.languages)
         answerer = self.answerer(llm)
-        query = answerer.rewrite(question, history, lang) if history else question
+        n = k or self.settings.answer.passages
+        if history and answerer.name == "extractive":
+            query, hits = self._reading(question, history, mode, lang, n)
+        else:
+            query = answerer.rewrite(question, history, lang) if history else question
+            hits = self.passages(query, lang, mode, n)
         t1 = time.perf_counter()
-        depth = max(k or self.settings.answer.passages, 10)
-        hits = self._retrieve(question, query, depth, mode, lang)
-        t2 = time.perf_counter()
-        passages = hits[: k or self.settings.answer.passages]
-        for piece in answerer.stream(query, passages, lang):
+        for piece in answerer.stream(query, hits[:n], lang):
             if isinstance(piece, Answer):
-                timings = {"rewrite": t1 - t0, "retrieve": t2 - t1, **piece.timings, "total": time.perf_counter() - t0}
+                timings = {"retrieve": t1 - t0, **piece.timings, "total": time.perf_counter() - t0}
                 yield replace(piece, query=query, hits=tuple(hits), timings=timings)
             else:
                 yield piece
 
+    def passages(self, question: str, lang: str, mode: str | None = None, n: int | None = None) -> list[Hit]:
+        """What `ask` retrieves for a standalone question (its first `n` are read; benchmarks read the same)."""
+        n = n or self.settings.answer.passages
+        return self._retrieve(question, max(n, 10), mode, lang)
+
+    def _reading(
+        self, question: str, history: list[tuple[str, str]], mode: str | None, lang: str, n: int
+    ) -> tuple[str, list[Hit]]:
+        """A follow-up's two readings — alone, and `merge`d with the previous question — and the one the
+        answerability model finds better answered (by FOLLOWUP_MARGIN, so a question that stands on its own
+        keeps its own reading), with its passages."""
+        offline = self.answerer(LLMSettings())
+        readings = []
+        for query in dict.fromkeys([question, merge(question, previous_query(history))]):
+            hits = self.passages(query, lang, mode, n)
+            p = offline.assess(query, hits[:n], lang).probability  # type: ignore[attr-defined]
+            readings.append((-1.0 if p is None else p, query, hits))
+        alone = readings[0]
+        best = max(readings, key=lambda r: r[0])
+        return (best[1], best[2]) if best[0] > alone[0] + FOLLOWUP_MARGIN else (alone[1], alone[2])

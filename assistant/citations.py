@@ -8,8 +8,6 @@ Pure functions shared by the answerers (extractive and LLM):
   ``kaynak.text.match_norm``), as ``(start, end)`` offsets into the chunk's own text.
 - ``best_sentence(chunk_text, claim)``: the chunk sentence that best backs a claim, as a verbatim span.
 - ``check_support(claim, passage, ...)``: the lexical support test (documented on the function).
-- ``find_entities(text)``: names from a small gazetteer of the corpus's key entities (Turkic states, their
-  capitals, the organisation that joins them) in tr/en/ru/ky spellings, suffixed forms included.
 """
 from __future__ import annotations
 
@@ -18,7 +16,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kaynak.text import digits, fold_quotes
+from rapidfuzz import fuzz, process
+
+from kaynak.lexicon import languages, lexicon
+from kaynak.text import digits, fold_quotes, name_key
 
 # ---------------------------------------------------------------------------------------------- markers
 
@@ -201,20 +202,17 @@ def chunk_sentences(chunk_text: str) -> list[tuple[int, int]]:
 
 
 def best_sentence(chunk_text: str, claim: str) -> tuple[int, int]:
-    """The chunk sentence sharing most with `claim` (numbers count double, then entities, then stems).
+    """The chunk sentence sharing most with `claim` (numbers count double, then names across scripts, then
+    stems).
 
     Ties go to the earlier sentence; a chunk with no overlap at all gives its first sentence.
     """
     sents = chunk_sentences(chunk_text) or [(0, len(chunk_text))]
-    c_num, c_stems, c_ents = numbers(claim), stems(claim), {e.id for e in find_entities(claim)}
+    c_num, c_stems, c_names = numbers(claim), stems(claim), names(claim)
 
     def score(span: tuple[int, int]) -> float:
         s = chunk_text[span[0] : span[1]]
-        return (
-            2.0 * len(c_num & numbers(s))
-            + 1.5 * len(c_ents & {e.id for e in find_entities(s)})
-            + len(c_stems & stems(s))
-        )
+        return 2.0 * len(c_num & numbers(s)) + 1.5 * len(c_names & names(s)) + len(c_stems & stems(s))
 
     return max(sents, key=lambda sp: (score(sp), -sp[0]))
 
@@ -223,22 +221,8 @@ def best_sentence(chunk_text: str, claim: str) -> tuple[int, int]:
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 
-# Words that carry no content in a claim, per language (the lang module's function words plus a few verbs
-# and fillers an answer adds around a fact). Kept small: stems shorter than 3 letters are dropped anyway.
-_STOP = set(
-    # en
-    "the and for from with that this these those was were are been has have had its their which what when "
-    "where who how into about between after before during than according document passage passages source "
-    "also amounted reached total about around approximately there".split()
-    # tr
-    + "ve ile bir bu şu için gibi kadar olarak olan arasında sonra önce daha çok ise ayrıca belgeye göre "
-    "yılında yılı olmuştur olmuş oldu etmiştir etmiş tarafından üzere".split()
-    # ru
-    + "и в во на с со по к о об от до из за для при что как это этот был была были не но или между после "
-    "году года согласно документу".split()
-    # ky
-    + "жана менен үчүн деген боюнча ортосунда болгон бул ал да дагы же жылы документ".split()
-)
+# Words that carry no content in a claim: the function words of every language kaynak has data for.
+_STOP = frozenset().union(*(lexicon(lang).function_words for lang in languages()))
 
 
 def _ascii_fold(s: str) -> str:
@@ -271,107 +255,16 @@ def stems(text: str) -> set[str]:
 
 
 def names(text: str) -> set[str]:
-    """Stems of capitalised words that are not the first word of a sentence (likely proper names)."""
+    """Script-neutral keys (first 5 letters of `kaynak.text.name_key`) of the capitalised words that do not open
+    a sentence: likely proper names, comparable across scripts ("Кыргызстан" and "Kyrgyzstan" -> "kirgi")."""
     out = set()
     for s, e in sentence_spans(text) or [(0, len(text))]:
         for i, m in enumerate(_WORD.finditer(text[s:e])):
             w = m.group()
             if i == 0 or not w[:1].isupper() or w.casefold() in _STOP or len(w) < 3:
                 continue
-            out.add(_stem(w))
+            out.add(name_key(w)[:5])
     return out
-
-
-# ---------------------------------------------------------------------------------------------- gazetteer
-
-
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    kind: str  # "country", "city", "org"
-    aliases: tuple[str, ...]  # stems as written; matched after _ascii_fold, suffixes allowed after them
-
-
-# The corpus is a thesis on Türkiye's relations with the Turkic states; these are the names its questions
-# turn on, in Turkish, English, Russian and Kyrgyz spellings. An alias matches a word that starts with it and
-# goes on with at most a suffix ("Kırgızistan'ın", "Kırgızistanla", "Киргизии", "Кыргызстандын").
-ENTITIES: tuple[Entity, ...] = (
-    Entity("turkey", "country", ("Türkiye", "Turkey", "Turkiye", "Турци", "Түркия", "Туркия")),
-    Entity("azerbaijan", "country", ("Azerbaycan", "Azerbaijan", "Азербайджан", "Азербайжан")),
-    Entity("kazakhstan", "country", ("Kazakistan", "Kazakhstan", "Казахстан", "Казакстан")),
-    Entity("kyrgyzstan", "country", ("Kırgızistan", "Kyrgyzstan", "Kyrgyz Republic", "Kirghizia",
-                                     "Киргизи", "Киргизстан", "Кыргызстан", "Кыргыз Республика")),
-    Entity("uzbekistan", "country", ("Özbekistan", "Uzbekistan", "Узбекистан", "Өзбекстан")),
-    Entity("turkmenistan", "country", ("Türkmenistan", "Turkmenistan", "Туркменистан", "Туркмени",
-                                       "Түркмөнстан")),
-    Entity("hungary", "country", ("Macaristan", "Hungary", "Венгри", "Венгрия")),
-    Entity("northern_cyprus", "country", ("KKTC", "Kuzey Kıbrıs", "Northern Cyprus", "Северный Кипр",
-                                          "Түндүк Кипр")),
-    Entity("russia", "country", ("Rusya", "Russia", "Росси", "Орусия")),
-    Entity("china", "country", ("Çin", "China", "Китай", "Кытай")),
-    Entity("ankara", "city", ("Ankara", "Анкар")),
-    Entity("bishkek", "city", ("Bişkek", "Bishkek", "Бишкек")),
-    Entity("ashgabat", "city", ("Aşkabat", "Ashgabat", "Ашхабад", "Ашгабат")),
-    Entity("astana", "city", ("Astana", "Nur-Sultan", "Астан", "Нур-Султан")),
-    Entity("almaty", "city", ("Almatı", "Almaty", "Алматы")),
-    Entity("tashkent", "city", ("Taşkent", "Tashkent", "Ташкент")),
-    Entity("baku", "city", ("Bakü", "Baku", "Баку")),
-    Entity("ots", "org", ("Türk Devletleri Teşkilatı", "Organization of Turkic States",
-                          "Организация тюркских государств", "Түрк мамлекеттеринин уюму")),
-)
-
-# How much may follow an alias inside one word and still be that name with a case suffix.
-_MAX_SUFFIX = 6
-
-
-@dataclass(frozen=True)
-class Mention:
-    id: str
-    kind: str
-    start: int  # the name as written, suffix included
-    end: int
-    stem_end: int  # where the alias ends (a Turkish apostrophe suffix starts here)
-
-
-def _compiled() -> list[tuple[Entity, str]]:
-    pairs = [(e, _ascii_fold(a)) for e in ENTITIES for a in e.aliases]
-    return sorted(pairs, key=lambda p: -len(p[1]))  # longest alias first: "kuzey kibris" before "kibris"
-
-
-_ALIASES = _compiled()
-
-
-def find_entities(text: str) -> list[Mention]:
-    """Gazetteer names in `text`, in order, each span covering the whole word (suffix included).
-
-    Folding is done per character so offsets stay those of `text` (all folds here keep one letter per
-    letter except combining marks, which are dropped with the letter they sit on).
-    """
-    folded_chars = []
-    for ch in text:
-        f = _ascii_fold(ch)
-        folded_chars.append(f[:1] if f else " ")
-    folded = "".join(folded_chars)
-    out: list[Mention] = []
-    taken = [False] * len(text)
-    for ent, alias in _ALIASES:
-        for m in re.finditer(r"(?<!\w)" + re.escape(alias), folded):
-            s, a_end = m.start(), m.end()
-            if any(taken[s:a_end]):
-                continue
-            e = a_end
-            while e < len(text) and (
-                text[e].isalnum() or (text[e] in "'’" and e + 1 < len(text) and text[e + 1].isalpha())
-            ):
-                e += 1
-            rest = text[a_end:e]
-            apostrophe = rest[:1] in ("'", "’")
-            if len(rest) > _MAX_SUFFIX + apostrophe or (rest and len(alias) < 5 and not apostrophe):
-                continue  # a longer word that merely starts with the name; short names need "Çin'in"
-            for i in range(s, e):
-                taken[i] = True
-            out.append(Mention(ent.id, ent.kind, s, e, a_end))
-    return sorted(out, key=lambda m: m.start)
 
 
 # ---------------------------------------------------------------------------------------------- support
@@ -379,8 +272,11 @@ def find_entities(text: str) -> list[Mention]:
 # Share of a claim's content-word stems that must appear in a passage written in the claim's language.
 SAME_LANG_MIN_COVERAGE = 0.5
 # Across languages words cannot be compared, so numbers and names carry the check: at least this share of
-# the claim's anchors (numbers + gazetteer entities + other capitalised names) must be in the passage.
+# the claim's anchors (numbers and capitalised names) must be in the passage.
 CROSS_LANG_MIN_ANCHORS = 0.5
+# Two name keys (5 letters) this alike (rapidfuzz ratio) are one name spelled in two languages: "turke"/"turki"
+# (80), "kirgi"/"kirgi"; "uzbek"/"kirgi" are not.
+NAME_SPELLING = 80.0
 
 
 @dataclass(frozen=True)
@@ -399,17 +295,17 @@ def check_support(
 ) -> Support:
     """Does `passage` back `claim`? A lexical test, deliberately simple and strict about numbers.
 
-    1. Every number in the claim must appear in the passage (digit strings, separators ignored), and so
-       must every gazetteer entity it names (Uzbekistan is not Kyrgyzstan, in any language) — or, when the
+    1. Every number in the claim must appear in the passage (digit strings, separators ignored) — or, when the
        claim cites several passages at once, in one of the others given as `context`. Callers pass the
-       passage with its section heading, which often names the countries a passage leaves implicit.
-    2. Same language: at least ``SAME_LANG_MIN_COVERAGE`` of the claim's content-word stems (5-letter
+       passage with its section heading, which often names what a passage leaves implicit.
+    2. Same language: every name the claim states is in the passage, and at least ``SAME_LANG_MIN_COVERAGE`` of
+       the claim's content-word stems (5-letter
        prefixes, so Turkish suffixes do not matter) occur in the passage; halved when other cited
        passages share the claim.
     3. Different languages (an English answer over a Turkish passage): stems are useless, so anchors
-       decide — numbers, gazetteer entities (Kyrgyzstan = Kırgızistan = Кыргызстан) and other capitalised
-       names (diacritics folded). At least ``CROSS_LANG_MIN_ANCHORS`` of them must be in the passage and at
-       least one must match; a claim with no anchor at all is not supported (nothing checkable).
+       decide — numbers and capitalised names compared across scripts (`names`: Kyrgyzstan = Kırgızistan =
+       Кыргызстан; spelled alike, Turkey ~ Türkiye). At least ``CROSS_LANG_MIN_ANCHORS`` of the names and of all
+       anchors must be in the passage and at least one must match; a claim with no anchor at all is not supported here (the caller's `similarity` may vouch).
     """
     c_nums = numbers(claim)
     p_nums = numbers(passage)
@@ -417,13 +313,12 @@ def check_support(
     missing = sorted(c_nums - p_nums - ctx_nums)
     if missing:
         return Support(False, 0.0, f"number {', '.join(missing)} not in the passage")
-    c_ents = {m.id for m in find_entities(claim)}
-    p_ents = {m.id for m in find_entities(passage)}
-    ctx_ents = {m.id for c in context for m in find_entities(c)}
-    missing_ents = sorted(c_ents - p_ents - ctx_ents)
-    if missing_ents:
-        return Support(False, 0.0, f"{', '.join(missing_ents)} not named in the passage")
+    c_names = names(claim)
+    p_names = names(passage) | set().union(*(names(c) for c in context))
     if same_lang:
+        unnamed = sorted(n for n in c_names if n not in p_names)
+        if unnamed:
+            return Support(False, 0.0, f"{', '.join(unnamed)} not named in the passage")
         c_st = stems(claim)
         if not c_st:
             ok = bool(c_nums & p_nums)
@@ -432,14 +327,21 @@ def check_support(
         need = SAME_LANG_MIN_COVERAGE / (2 if context else 1)
         ok = cov >= need and (not c_nums or bool(c_nums & p_nums) or bool(context))
         return Support(ok, cov, "" if ok else f"only {cov:.0%} of its words are in the passage")
-    mentions = find_entities(claim)
-    other = names(claim) - {_stem(claim[m.start : m.end]) for m in mentions}
-    p_words = {_stem(w) for w in _WORD.findall(passage)}
-    anchors = len(c_nums) + len(c_ents) + len(other)
+    anchors = len(c_nums) + len(c_names)
     if anchors == 0:
         return Support(False, 0.0, "no number or name to check across languages")
-    hit = len(c_nums & p_nums) + len(c_ents & p_ents) + len(other & p_words)
+    named = [n for n in c_names if _spelled_alike(n, p_names)]
+    if c_names and len(named) < CROSS_LANG_MIN_ANCHORS * len(c_names):
+        missing = sorted(set(c_names) - set(named))
+        return Support(False, 0.0, f"{', '.join(missing)} not named in the passage")
+    hit = len(c_nums & p_nums) + len(named)
     share = hit / anchors
     need = CROSS_LANG_MIN_ANCHORS / (2 if context else 1)
     ok = hit >= 1 and share >= need
     return Support(ok, share, "" if ok else f"only {hit} of {anchors} numbers/names are in the passage")
+
+
+def _spelled_alike(key: str, keys: set[str]) -> bool:
+    """A name key against another script's or language's spelling of it ("turke" for Turkey, "turki" for
+    Türkiye): the same key, or one this close (rapidfuzz ratio)."""
+    return key in keys or process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=NAME_SPELLING) is not None

@@ -6,6 +6,11 @@ and the ``embed_*`` methods fail clearly before warm-up. Backends (``settings.em
 - ``torch``: the model as stored, float32.
 - ``torch-int8``: torch dynamic int8 quantisation of the ``nn.Linear`` layers (see :func:`quantize_int8`);
   faster on CPU with cosine >= 0.99 to fp32 and the same top-1 (numbers: benchmarks/embed_backends.py).
+
+Besides one vector per text, :meth:`Embedder.embed_with_tokens` returns the contextual vector of each token at
+an inner layer (:class:`TokenStates`), from the same forward pass: the multilingual model places a token near its
+translations and respellings there ("Second" near "2.", "War" near "Savaşı", "Ashgabat" near "Aşkabat"), which
+the answerer and the rerank use to tell whether a passage states what a question pins down.
 """
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ import logging
 import os
 import time
 from typing import TYPE_CHECKING, Any
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 QUERY_PROMPT = "query"
+WORD_START = "\u2581"  # SentencePiece's mark on a piece that begins a word
 # sentence-transformers >= 5 calls it "document"; older folders (and other e5 conversions) only "passage".
 PASSAGE_PROMPTS = ("document", "passage")
 
@@ -51,6 +59,22 @@ def configure_torch_threads() -> int:
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
     return n
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """A text's tokens as the model reads them in context, prompt and special tokens left out.
+
+    `vectors` are the L2-normalised states of the alignment layer (`EmbedderSettings.align_layer`), `spans` the
+    character offsets of each token in the text, `starts` whether a token begins a word (the tokenizer's own
+    word-boundary mark), so tokens can be grouped back into words."""
+
+    vectors: np.ndarray  # (n, dim) float32
+    spans: np.ndarray  # (n, 2) int32
+    starts: np.ndarray  # (n,) bool
+
+    def __len__(self) -> int:
+        return len(self.spans)
 
 
 class Embedder:
@@ -117,6 +141,67 @@ class Embedder:
         self.model  # noqa: B018 - fail before warm-up even for an empty list
         return self._encode(texts, self._passage_prompt, progress=progress)
 
+    def embed_with_tokens(
+        self,
+        texts: list[str],
+        kind: str = "passage",
+        progress: bool = False,
+        spans: list[list[tuple[int, int]]] | None = None,
+    ) -> tuple[np.ndarray, list[TokenStates], list[np.ndarray]]:
+        """One forward pass per text -> its vector (as `embed_queries` / `embed_passages` give it), its
+        `TokenStates`, and, for each text's character `spans` (sentences), a vector pooled from the same pass:
+        the mean of the last layer's states of the tokens inside the span, normalised ("late chunking",
+        Günther et al. 2024): a sentence read in its passage's context, at no extra cost. `kind` is "query" or
+        "passage" (the e5 prompt). Queries go one at a time: the int8 model quantises a batch's activations
+        together, so batch-mates would move a question's vector."""
+        import torch
+
+        model = self.model
+        prompt_name = QUERY_PROMPT if kind == "query" else self._passage_prompt
+        prompt = model.prompts.get(prompt_name, "") if prompt_name else ""
+        transformer = model[0]
+        tokenizer, network = transformer.tokenizer, transformer.auto_model
+        layer = self.settings.embedder.align_layer
+        batch = 1 if kind == "query" else self.settings.embedder.batch_size
+        vectors = np.empty((len(texts), self.dim), dtype=np.float32)
+        # shortest first: padding to the batch's longest text is wasted work
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        by_index: dict[int, TokenStates] = {}
+        sentence_vectors: dict[int, np.ndarray] = {}
+        bar = _progress_bar(len(texts), f"embedding {len(texts)} {kind}s") if progress else None
+        for lo in range(0, len(order), batch):
+            idx = order[lo : lo + batch]
+            enc = tokenizer(
+                [prompt + texts[i] for i in idx], return_tensors="pt", padding=True, truncation=True,
+                max_length=model.max_seq_length, return_offsets_mapping=True,
+            )
+            offsets = enc.pop("offset_mapping").numpy() - len(prompt)
+            with torch.inference_mode():
+                out = network(**enc, output_hidden_states=True)
+            mask = enc["attention_mask"].unsqueeze(-1).to(out.last_hidden_state.dtype)
+            pooled = (out.last_hidden_state * mask).sum(1) / mask.sum(1)  # mean pooling, prompt included (as trained)
+            vectors[idx] = torch.nn.functional.normalize(pooled, dim=-1).float().numpy()
+            inner = torch.nn.functional.normalize(out.hidden_states[layer], dim=-1).float().numpy()
+            last = out.last_hidden_state.float().numpy()
+            special = set(tokenizer.all_special_ids)
+            for j, i in enumerate(idx):
+                ids = enc["input_ids"][j].tolist()
+                keep = np.array([t not in special for t in ids]) & (offsets[j][:, 0] >= 0) & enc["attention_mask"][j].bool().numpy()
+                pieces = tokenizer.convert_ids_to_tokens([t for t, k in zip(ids, keep) if k])
+                by_index[i] = TokenStates(
+                    vectors=np.ascontiguousarray(inner[j][keep]),
+                    spans=offsets[j][keep].astype(np.int32),
+                    starts=np.array([p.startswith(WORD_START) for p in pieces], dtype=bool),
+                )
+                if spans is not None:
+                    sentence_vectors[i] = _pool_spans(last[j][keep], by_index[i].spans, spans[i], self.dim)
+            if bar is not None:
+                bar.update(len(idx))
+        if bar is not None:
+            bar.close()
+        states = [by_index[i] for i in range(len(texts))]
+        return vectors, states, [sentence_vectors[i] for i in range(len(texts))] if spans is not None else []
+
     def _encode(self, texts: list[str], prompt_name: str | None, progress: bool) -> np.ndarray:
         model = self.model
         if isinstance(texts, str):
@@ -131,6 +216,27 @@ class Embedder:
                 show_progress_bar=progress, convert_to_numpy=True, normalize_embeddings=True,
             )
         return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def _pool_spans(states: np.ndarray, token_spans: np.ndarray, spans: list[tuple[int, int]], dim: int) -> np.ndarray:
+    """Per character span, the normalised mean of the states of the tokens inside it (a span no token falls in
+    entirely takes the tokens that overlap it)."""
+    out = np.zeros((len(spans), dim), dtype=np.float32)
+    for k, (a, b) in enumerate(spans):
+        inside = (token_spans[:, 0] >= a) & (token_spans[:, 1] <= b)
+        if not inside.any():
+            inside = (token_spans[:, 0] < b) & (token_spans[:, 1] > a)
+        if inside.any():
+            v = states[inside].mean(axis=0)
+            out[k] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out
+
+
+def _progress_bar(total: int, description: str) -> Any:
+    """One bar that says what it does ("embedding 785 passages"), on stderr."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit="text", leave=False)
 
 
 def quantize_int8(model: Any) -> Any:

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Embedder
+from index.embedder import Embedder, TokenStates
 from index.store import DocRecord, Manifest, Sentences, Snapshot, Store, StoreError, sentence_vectors
+from index.tokens import Tokens
+from ingest.sentences import answer_sentences
 from ingest.chunker import CHUNKER_VERSION
 from ingest.pipeline import iter_files, parse_document
 from ingest.readers import IngestError, check_file
@@ -187,36 +189,38 @@ class Indexer:
         progress: bool,
     ) -> None:
         chunks: list[Chunk] = []
-        vectors: list[np.ndarray] = []
-        reuse: dict[str, np.ndarray] = {}
         if snap is not None:
             for positions in keep.values():
                 chunks.extend(snap.chunks[i] for i in positions)
-                vectors.extend(np.asarray(snap.vectors[i]) for i in positions)
-            # a changed document often keeps most of its chunks: their vectors are reused by id
-            reuse = {c.id: np.asarray(snap.vectors[i]) for i, c in enumerate(snap.chunks)}
-        report.reused += len(chunks)
-        todo: list[Chunk] = []
-        for doc_chunks in new_chunks.values():
-            for c in doc_chunks:
-                chunks.append(c)
-                if c.id in reuse:
-                    vectors.append(reuse[c.id])
-                    report.reused += 1
-                else:
-                    todo.append(c)
-                    vectors.append(None)  # type: ignore[arg-type]  # filled below
+        chunks.extend(c for doc_chunks in new_chunks.values() for c in doc_chunks)
+        # a changed document often keeps most of its chunks: their vector and token states are reused by id (an
+        # index that keeps no token states, format 2, gets them now: its chunks are embedded once more)
+        stored = {} if snap is None or snap.tokens is None else snap.position
+        todo = [c for c in chunks if c.id not in stored]
+        report.reused += len(chunks) - len(todo)
         if todo or snap is None:
             self.embedder.warm_up()
             dim = self.embedder.dim
         else:
             dim = snap.manifest.dim
+        fresh: dict[str, tuple[np.ndarray, TokenStates]] = {}
+        pooled: dict[str, np.ndarray] = {}  # sentence vectors from the chunk's own pass (late chunking)
+        late = self.settings.embedder.sentence_vectors == "pooled"
+        found = {c.id: answer_sentences(c.text, c.lang) for c in todo} if late else {}
         if todo:
-            fresh = iter(self.embedder.embed_passages([passage_text(c) for c in todo], progress=progress))
-            vectors = [v if v is not None else next(fresh) for v in vectors]
+            texts = [passage_text(c) for c in todo]
+            spans = [[(a + len(t) - len(c.text), b + len(t) - len(c.text)) for a, b in found[c.id]] for c, t in zip(todo, texts)] if late else None
+            embedded, states, sentence_vecs = self.embedder.embed_with_tokens(texts, progress=progress, spans=spans)
+            fresh = {c.id: (v, t) for c, v, t in zip(todo, embedded, states)}
+            pooled = {c.id: v for c, v in zip(todo, sentence_vecs)}
             report.embedded = len(todo)
+        vectors = [fresh[c.id][0] if c.id in fresh else np.asarray(snap.vectors[stored[c.id]]) for c in chunks]
+        token_states = [fresh[c.id][1] if c.id in fresh else snap.tokens_at(stored[c.id]) for c in chunks]
         matrix = np.vstack(vectors).astype("float32") if vectors else np.zeros((0, dim), "float32")
-        sentences = self._sentences(snap, chunks, dim, report, progress)
+        if late:
+            sentences = self._pooled_sentences(snap, chunks, stored, found, pooled, dim)
+        else:
+            sentences = self._sentences(snap, chunks, dim, report, progress)
         manifest = Manifest(
             model=self.settings.embedder.model,
             dim=dim,
@@ -226,7 +230,25 @@ class Indexer:
             embedder_backend=self.settings.embedder.backend,
             docs=docs,
         )
-        self.store.commit(manifest, chunks, matrix, sentences)
+        self.store.commit(manifest, chunks, matrix, sentences, Tokens.pack(token_states, dim))
+
+    @staticmethod
+    def _pooled_sentences(
+        snap: Snapshot | None,
+        chunks: list[Chunk],
+        stored: dict[str, int],
+        found: dict[str, list[tuple[int, int]]],
+        pooled: dict[str, np.ndarray],
+        dim: int,
+    ) -> Sentences:
+        """The chunks' sentences with vectors pooled from their chunk's pass: a reused chunk's as stored."""
+        rows, blocks = [], []
+        for pos, c in enumerate(chunks):
+            spans, vecs = snap.sentences_of(c.id) if c.id in stored else (found[c.id], pooled[c.id])  # type: ignore[union-attr]
+            rows += [(pos, a, b) for a, b in spans]
+            blocks.append(np.asarray(vecs, dtype=np.float32).reshape(-1, dim))
+        vectors = np.vstack(blocks) if blocks else np.zeros((0, dim), np.float32)
+        return Sentences(np.array(rows, dtype=np.int64).reshape(-1, 3), vectors)
 
     def _sentences(self, snap: Snapshot | None, chunks: list[Chunk], dim: int, report: IngestReport, progress: bool) -> Sentences:
         """The chunks' sentences with their vectors: a stored chunk's reused by id, only new ones embedded."""

@@ -5,9 +5,12 @@ when the question and the passage share a language. An English question over the
 little beyond names and numbers, and equal-weight fusion then drags good dense ranks down. So a lexical
 rank counts fully only for passages in the question's language, and a small share otherwise.
 
-Then the leading passages are reranked by their best sentence. A passage of ~600 characters often covers two or
-three facts, and its one vector is an average of them: a question about one fact is closer to the sentence that
-states it than to the passage. The sentence vectors are embedded at ingest, so this costs a few dot products.
+Then the leading passages are reranked (`rerank`, weights in `RerankParams`): by their best sentence — a passage
+of ~600 characters often covers two or three facts and its one vector averages them, while a question about one
+fact is closer to the sentence that states it —, by how much of the question the passage states word by word
+(`index.alignment`: "Second Karabakh War" / "2. Karabağ Savaşı"), and by the question's numbers it states
+(numbers read the same in every language). Sentence vectors and token states are stored at ingest, so this costs
+a few matrix products.
 """
 from __future__ import annotations
 
@@ -17,8 +20,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from index.alignment import QueryWords, coverage, query_words, word_scores
 from index.embedder import Embedder
 from index.fusion import rrf
+from index.params import RerankParams, rerank_params
 from index.store import Snapshot
 from kaynak.config import Settings
 from kaynak.lang import detect_lang
@@ -31,23 +36,6 @@ MODES = ("hybrid", "dense", "lexical")
 MAX_QUERY_CHARS = 2000  # longer queries are clamped: e5 reads 512 tokens at most anyway
 MAX_K = 100
 CROSS_LANGUAGE_LEXICAL = 0.5  # share of the lexical weight for passages not in the question's language
-# Rerank score = cos(query, best sentence) + CHUNK_SHARE * cos(query, passage) - RANK_PRIOR * ln(1 + fused rank).
-# Measured with score.py search on the dev set and on the 50 answerable questions written apart from it
-# (benchmarks/data/calibration_qa.jsonl): there recall@1 0.62 -> 0.66, @5 0.84 -> 0.90, MRR 0.71 -> 0.76; on the
-# dev set recall@1 0.844 -> 0.867, @5 stays 1.000. The sentence alone loses context (dev recall@5 0.956 in a trial),
-# the passage alone is plain dense ranking. The small rank prior keeps what fusion added (names and numbers found
-# by BM25) as a tie-breaker.
-CHUNK_SHARE = 0.5
-RANK_PRIOR = 0.005
-# + NUMBER_SHARE * share of the query's numbers the passage states (in-text citation years not counted). Numbers
-# read the same in every language, so they anchor an English or Russian question on the Turkish passage that
-# states its years ("in 2011–2020" / "2011-2020 yılları arasında"), which e5-small ranks a few places too low.
-# score.py search on the 50 answerable questions of the calibration set: recall@5 0.90 -> 0.94 (dev 1.000 stays;
-# check2 recall@1 0.825 -> 0.850). At 0.03 and above dev recall@1 drops: a number shared with a neighbour
-# outweighs the text.
-NUMBER_SHARE = 0.02
-
-
 class QueryError(ValueError):
     """A query that cannot be run; the message says why."""
 
@@ -119,9 +107,12 @@ class Retriever:
 
         dense_ranks: list[list[int]] = [[] for _ in queries]
         dense_scores: list[dict[int, float]] = [{} for _ in queries]
+        words: list[QueryWords | None] = [None] * len(queries)
         if mode in ("hybrid", "dense"):
             self.embedder.warm_up()
-            qv = self.embedder.embed_queries(queries)
+            qv = np.empty((len(queries), self.embedder.dim), dtype=np.float32)
+            for i, q in enumerate(queries):
+                qv[i], words[i] = self.encode_query(q, qlangs[i])
             scores, ids = snap.dense.search(qv, depth, allowed)
             for i in range(len(queries)):
                 keep = ids[i] >= 0
@@ -141,12 +132,19 @@ class Retriever:
             else:
                 fused = self._fuse(snap.chunks, dense_ranks[i], lexical_ranks[i], qlangs[i])
             if mode != "lexical" and rs.rerank_depth:
-                fused = rerank(snap, qv[i], fused, rs.rerank_depth, stated_numbers(queries[i]))
+                params = rerank_params(self.settings.embedder.model)
+                fused = rerank(snap, qv[i], words[i], fused, rs.rerank_depth, stated_numbers(queries[i]), params)
             d_rank = {p: r for r, p in enumerate(dense_ranks[i], 1)}
             l_rank = {p: r for r, p in enumerate(lexical_ranks[i], 1)}
             hits = [Hit(snap.chunks[p], s, d_rank.get(p), l_rank.get(p)) for p, s in fused]
             out.append(dedupe(hits, k))
         return out
+
+    def encode_query(self, query: str, lang: str) -> tuple[np.ndarray, QueryWords]:
+        """The query's vector and its words with their token states (one forward pass)."""
+        self.embedder.warm_up()
+        vectors, states, _ = self.embedder.embed_with_tokens([query], kind="query")
+        return vectors[0], query_words(query, states[0], lang)
 
     def _fuse(self, chunks: list[Chunk], dense: list[int], lexical: list[int], qlang: str) -> list[tuple[int, float]]:
         rs = self.settings.retrieval
@@ -158,22 +156,43 @@ class Retriever:
 
 
 def rerank(
-    snap: Snapshot, qv: np.ndarray, fused: list[tuple[int, float]], depth: int, numbers: frozenset[str] = frozenset()
+    snap: Snapshot,
+    qv: np.ndarray,
+    words: QueryWords | None,
+    fused: list[tuple[int, float]],
+    depth: int,
+    numbers: frozenset[str],
+    params: RerankParams,
 ) -> list[tuple[int, float]]:
-    """The first `depth` of `fused` (positions, scores) reordered by their best sentence and the query's `numbers`
-    they state (see CHUNK_SHARE, NUMBER_SHARE); the rest keep their order after them, with their fusion scores,
-    which are lower."""
+    """The first `depth` of `fused` (positions, scores) reordered by `rerank_features` weighed by `params`; the
+    rest keep their order after them, with their fusion scores, which are lower."""
     head, tail = fused[:depth], fused[depth:]
-    rescored = []
-    for rank, (p, _) in enumerate(head):
-        passage = float(np.asarray(snap.vectors[p], dtype=np.float32) @ qv)
-        _, sentence_vectors = snap.sentences_at(p)
-        best = float((sentence_vectors @ qv).max()) if len(sentence_vectors) else passage
-        score = best + CHUNK_SHARE * passage - RANK_PRIOR * math.log1p(rank)
-        if numbers:
-            score += NUMBER_SHARE * numbers_share(numbers, snap.chunks[p].text)
-        rescored.append((p, score))
+    rescored = [
+        (p, params.score(rerank_features(snap, qv, words, p, rank, numbers)))
+        for rank, (p, _) in enumerate(head)
+    ]
     return sorted(rescored, key=lambda x: -x[1]) + tail
+
+
+def rerank_features(
+    snap: Snapshot, qv: np.ndarray, words: QueryWords | None, position: int, rank: int, numbers: frozenset[str]
+) -> dict[str, float]:
+    """What the rerank weighs for one passage (RerankParams.FEATURES): its best sentence's cosine with the query,
+    its own cosine, how much of the question it states word by word (0 when the index keeps no token states),
+    the share of the query's numbers it states, and ln(1 + its fused rank), which keeps what fusion added (names
+    and numbers found by BM25) as a tie-breaker."""
+    passage = float(np.asarray(snap.vectors[position], dtype=np.float32) @ qv)
+    _, sentence_vectors = snap.sentences_at(position)
+    best = float((sentence_vectors @ qv).max()) if len(sentence_vectors) else passage
+    tokens = snap.tokens_at(position) if words is not None else None
+    aligned = coverage(words, word_scores(words, tokens.vectors)) if tokens is not None and words is not None else 0.0
+    return {
+        "sentence": best,
+        "passage": passage,
+        "alignment": aligned,
+        "numbers": numbers_share(numbers, snap.chunks[position].text) if numbers else 0.0,
+        "rank": math.log1p(rank),
+    }
 
 
 def dedupe(hits: list[Hit], k: int) -> list[Hit]:

@@ -28,7 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from index.dense import VectorIndex, create_index, resolve_backend
+from index.embedder import TokenStates
 from index.lexical import BM25Index
+from index.tokens import Tokens
 from index.tokenize import tokenize
 from ingest.sentences import answer_sentences
 from kaynak.config import Settings
@@ -36,7 +38,8 @@ from kaynak.types import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: sentence vectors
+FORMAT_VERSION = 3  # 2: sentence vectors; 3: token states (index/tokens.py)
+READABLE_FORMATS = (2, 3)  # a format-2 index is read without token states and gains them on the next ingest
 
 
 class StoreError(RuntimeError):
@@ -99,6 +102,7 @@ class Snapshot:
     lexical: BM25Index
     generation: str
     sentences: Sentences
+    tokens: Tokens | None = None  # None for a format-2 index
 
     def __post_init__(self) -> None:
         self.position = {c.id: i for i, c in enumerate(self.chunks)}
@@ -108,6 +112,7 @@ class Snapshot:
         self._sentence_rows = {int(owner[a]): (int(a), int(b)) for a, b in zip(starts, ends) if b > a}
         self._df: dict[str, Counter[str]] | None = None
         self._next: dict[str, Chunk] | None = None
+        self._previous: dict[str, Chunk] | None = None
         self._docs_per_lang: Counter[str] = Counter(c.lang for c in self.chunks)
 
     def term_weights(self, terms: Iterable[str], lang: str) -> dict[str, float]:
@@ -139,6 +144,14 @@ class Snapshot:
             }
         return self._next.get(chunk_id)
 
+    def preceding(self, chunk_id: str) -> Chunk | None:
+        """The chunk whose text this one continues (see `following`)."""
+        if self._previous is None:
+            self.following(chunk_id)
+            assert self._next is not None
+            self._previous = {b.id: self.chunks[self.position[a]] for a, b in self._next.items()}
+        return self._previous.get(chunk_id)
+
     def sentences_at(self, position: int) -> tuple[list[tuple[int, int]], np.ndarray]:
         """The (start, end) spans of the chunk's sentences at this position, and their stored vectors."""
         lo, hi = self._sentence_rows.get(position, (0, 0))
@@ -148,6 +161,10 @@ class Snapshot:
     def sentences_of(self, chunk_id: str) -> tuple[list[tuple[int, int]], np.ndarray]:
         """`sentences_at` by chunk id; KeyError for a chunk not in this generation."""
         return self.sentences_at(self.position[chunk_id])
+
+    def tokens_at(self, position: int) -> TokenStates | None:
+        """The stored token states of the chunk at this position (None when the index keeps none)."""
+        return self.tokens.at(position) if self.tokens is not None else None
 
     def vectors_for(self, chunk_ids: list[str]) -> np.ndarray:
         """Stored passage vectors of these chunks (no re-embedding)."""
@@ -211,10 +228,10 @@ class Store:
         d = self.root / gen
         try:
             manifest = Manifest.from_json((d / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.format != FORMAT_VERSION:
+            if manifest.format not in READABLE_FORMATS:
                 raise StoreError(
-                    f"the index at {self.root} has format {manifest.format}, this kaynak reads {FORMAT_VERSION}; "
-                    "rebuild it with `kaynak ingest --rebuild`"
+                    f"the index at {self.root} has format {manifest.format}, this kaynak reads "
+                    f"{', '.join(map(str, READABLE_FORMATS))}; rebuild it with `kaynak ingest --rebuild`"
                 )
             with (d / "chunks.jsonl").open(encoding="utf-8") as f:
                 chunks = [Chunk.from_dict(json.loads(line)) for line in f if line.strip()]
@@ -223,6 +240,7 @@ class Store:
             dense = create_index(manifest.dim, self.settings.index, len(chunks), backend=manifest.index_backend)
             dense.load(d / "dense.faiss")
             lexical = BM25Index.load(d / "lexical")
+            tokens = Tokens.load(d)
         except StoreError:
             raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
@@ -230,9 +248,10 @@ class Store:
         if (
             len(chunks) != len(manifest.chunk_ids) or len(dense) != len(chunks)
             or len(sentences.spans) != len(sentences.vectors) or (len(sentences.spans) and sentences.spans[:, 0].max() >= len(chunks))
+            or (tokens is not None and len(tokens) != len(chunks))
         ):
             raise StoreError(f"the index at {d} is inconsistent; rebuild it with `kaynak ingest --rebuild`")
-        return Snapshot(manifest, chunks, vectors, dense, lexical, gen, sentences)
+        return Snapshot(manifest, chunks, vectors, dense, lexical, gen, sentences, tokens)
 
     # -- writing -----------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -246,10 +265,10 @@ class Store:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def commit(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray, sentences: Sentences) -> str:
+    def commit(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray, sentences: Sentences, tokens: Tokens) -> str:
         """Write a complete new generation and make it current. Call inside `writer()`."""
-        if len(chunks) != len(vectors):
-            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        if len(chunks) != len(vectors) or len(chunks) != len(tokens):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors and token states of {len(tokens)}")
         if len(sentences.spans) != len(sentences.vectors):
             raise ValueError(f"{len(sentences.spans)} sentence spans but {len(sentences.vectors)} sentence vectors")
         manifest.chunk_ids = [c.id for c in chunks]
@@ -268,6 +287,7 @@ class Store:
         np.save(tmp / "vectors.npy", vectors)
         np.save(tmp / "sentence_spans.npy", np.asarray(sentences.spans, dtype=np.int64).reshape(-1, 3))
         np.save(tmp / "sentence_vectors.npy", np.asarray(sentences.vectors, dtype=np.float32).reshape(-1, manifest.dim))
+        tokens.save(tmp)
         dense = create_index(manifest.dim, self.settings.index, len(chunks), backend=manifest.index_backend)
         dense.build(vectors)
         dense.save(tmp / "dense.faiss")

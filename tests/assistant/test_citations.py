@@ -9,7 +9,6 @@ from assistant.citations import (
     check_support,
     chunk_sentences,
     claims,
-    find_entities,
     find_span,
     numbers,
     parse_markers,
@@ -107,27 +106,6 @@ def test_numbers_ignore_separators_and_suffixes():
     assert numbers("94.565 milyon, %6, 2019’un 618,6 ve 1,000") == {"94565", "6", "2019", "6186", "1000"}
 
 
-def test_entities_in_four_languages_with_suffixes():
-    text = "Kırgızistan’ın, Kyrgyzstan, Кыргызстандын, Киргизии, Türkiye'ye, Turkey, Турции, Bişkek'te"
-    found = [(m.id, text[m.start : m.end]) for m in find_entities(text)]
-    assert found == [
-        ("kyrgyzstan", "Kırgızistan’ın"),
-        ("kyrgyzstan", "Kyrgyzstan"),
-        ("kyrgyzstan", "Кыргызстандын"),
-        ("kyrgyzstan", "Киргизии"),
-        ("turkey", "Türkiye'ye"),
-        ("turkey", "Turkey"),
-        ("turkey", "Турции"),
-        ("bishkek", "Bişkek'te"),
-    ]
-    m = find_entities("Kırgızistan’ın")[0]
-    assert m.stem_end == len("Kırgızistan")
-
-
-def test_short_names_need_an_apostrophe_for_a_suffix():
-    assert [m.id for m in find_entities("Çin'in ve cinsiyet, Çin ile")] == ["china", "china"]
-
-
 def test_support_same_language():
     sentence = "2019 yılında Türkiye’den Kırgızistan’a ihracat 442 milyon dolara ulaşmıştır"
     assert check_support(sentence, KG, same_lang=True).ok
@@ -136,7 +114,7 @@ def test_support_same_language():
     wrong_number = check_support("Türkiye'nin Kırgızistan'a ihracatı 2019'da 500 milyon dolar oldu", KG, same_lang=True)
     assert not wrong_number.ok and "500" in wrong_number.why
     other_country = check_support("Türkiye'nin Özbekistan'a ihracatı 2019'da 442 milyon dolar oldu", KG, same_lang=True)
-    assert not other_country.ok and "uzbekistan" in other_country.why
+    assert not other_country.ok and "ozbek" in other_country.why
     off_topic = check_support("Türkmenistan doğalgaz boru hattı projesini tamamladı", KG, same_lang=True)
     assert not off_topic.ok
 
@@ -145,7 +123,8 @@ def test_support_across_languages_rests_on_numbers_and_names():
     assert check_support("In 2019 Turkey's exports to Kyrgyzstan reached 442 million dollars", KG, same_lang=False).ok
     assert not check_support("In 2019 exports to Uzbekistan reached 442 million dollars", KG, same_lang=False).ok
     assert not check_support("Trade between the two countries grew strongly", KG, same_lang=False).ok
-    # names outside the gazetteer compare with diacritics folded
+    # names compare across scripts and spellings, whatever they are
+    assert check_support("В 2019 году экспорт в Кыргызстан достиг 442 миллионов долларов", KG, same_lang=False).ok
     assert check_support("Kurmanbekova reports investment of 94,565 million dollars", KG, same_lang=False).ok
 
 

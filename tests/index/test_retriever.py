@@ -8,7 +8,7 @@ import pytest
 from app.engine import EmptyIndexError, Engine
 from index.retriever import MAX_K, MAX_QUERY_CHARS, QueryError, clamp_query, dedupe
 from kaynak.config import LANGUAGES, Settings
-from kaynak.text import digits, match_norm, strip_citations
+from kaynak.text import match_norm
 from kaynak.types import Chunk, Hit
 
 # A sentence of the Kyrgyz summary (МАЗМУНУ), as it reads once its PDF lines are joined.
@@ -51,23 +51,29 @@ def test_modes_return_located_hits(thesis_engine: Engine, mode: str):
     assert any("Azerbaycan" in h.chunk.text for h in hits)
 
 
-def test_rerank_by_best_sentence(thesis_engine: Engine):
-    """The reranked order is the fused one rescored by each passage's best stored sentence, and turning it off
-    gives back the fusion's scores (RRF, well below the rerank's cosines)."""
-    from index.retriever import CHUNK_SHARE, NUMBER_SHARE, RANK_PRIOR
+def test_rerank_scores_are_the_fitted_weights_of_the_features(thesis_engine: Engine):
+    """The reranked score of a passage is the fitted weights (index/fitted/) times its features: its best stored
+    sentence, its own cosine, how much of the question it states word by word, the question's numbers, its
+    fused rank; turning the rerank off gives back the fusion's scores (RRF, well below)."""
+    from index.params import rerank_params
+    from index.retriever import rerank_features
 
     question = "How much of Kyrgyzstan's foreign debt did Turkey write off in 2011?"
     hits = thesis_engine.search(question, k=5)
     snap = thesis_engine.snapshot()
-    qv = thesis_engine.embedder.embed_queries([question])[0]
+    qv, words = thesis_engine.retriever.encode_query(question, "en")
+    params = rerank_params(thesis_engine.settings.embedder.model)
+    assert params.fitted_on  # a fitted file, not the defaults
     top = hits[0]
-    spans, vectors = snap.sentences_of(top.chunk.id)
-    best = float((vectors @ qv).max())
-    passage = float(snap.vectors_for([top.chunk.id])[0] @ qv)
-    assert best > passage  # a fact sits in one sentence: closer to it than to the passage around it
-    stated = NUMBER_SHARE * ("2011" in digits(strip_citations(top.chunk.text)))
-    low, high = best + CHUNK_SHARE * passage + stated - RANK_PRIOR * 2.5, best + CHUNK_SHARE * passage + stated
-    assert low <= top.score <= high + 1e-6
+    position = snap.position[top.chunk.id]
+    for rank in range(30):  # its fused rank is not kept: the score is that of one of the 30 ranks
+        if abs(params.score(rerank_features(snap, qv, words, position, rank, frozenset({"2011"}))) - top.score) < 1e-6:
+            break
+    else:
+        pytest.fail("the top score is no weighted sum of its features")
+    features = rerank_features(snap, qv, words, position, 0, frozenset({"2011"}))
+    assert features["sentence"] > features["passage"]  # a fact sits in one sentence: closer to it than to the passage
+    assert 0.5 < features["alignment"] <= 1.0
     assert any("51 milyon dolar" in h.chunk.text for h in hits[:3])
     thesis_engine.settings.retrieval.rerank_depth = 0
     try:
@@ -77,24 +83,12 @@ def test_rerank_by_best_sentence(thesis_engine: Engine):
     assert all(h.score < 0.1 for h in plain)
 
 
-def test_rerank_counts_the_questions_numbers(thesis_engine: Engine, monkeypatch: pytest.MonkeyPatch):
-    """Each reranked passage gains NUMBER_SHARE times the share of the question's numbers it states (years of
-    in-text citations not counted), so an English question meets the Turkish passage that states its years."""
-    import index.retriever as retriever
-
-    question = "Which share of Azerbaijan's weapons purchases came from Turkey between 2011 and 2020?"
-    with_numbers = {h.chunk.id: h for h in thesis_engine.search(question, k=30)}
-    monkeypatch.setattr(retriever, "NUMBER_SHARE", 0.0)
-    without = {h.chunk.id: h.score for h in thesis_engine.search(question, k=30)}
-    monkeypatch.undo()
-    shared = [cid for cid in with_numbers if cid in without]
-    assert len(shared) >= 20
-    for cid in shared:
-        stated = set(digits(strip_citations(with_numbers[cid].chunk.text)))
-        share = len({"2011", "2020"} & stated) / 2
-        assert with_numbers[cid].score - without[cid] == pytest.approx(retriever.NUMBER_SHARE * share, abs=1e-6)
-    stating = next(cid for cid, h in with_numbers.items() if "2011-2020" in h.chunk.text and h.chunk.lang == "tr")
-    assert list(with_numbers).index(stating) < list(without).index(stating) and list(with_numbers).index(stating) < 5
+def test_alignment_brings_the_passage_that_states_an_english_name_in_turkish(thesis_engine: Engine):
+    """"Second Karabakh War" is "2. Karabağ Savaşı" in the Turkish body: word-by-word alignment ranks the
+    passage that states the war's length first, which sentence and passage cosines alone do not."""
+    question = "How many days did the Second Karabakh War last?"
+    hits = thesis_engine.search(question, k=5)
+    assert any("44 gün" in h.chunk.text for h in hits[:3])
 
 
 def test_unknown_mode(thesis_engine: Engine):

@@ -509,7 +509,51 @@ def test_manifest_json_is_plain(engine: Engine, docs: Path):
     engine.ingest([docs / "tr.txt"])
     store = Store(engine.settings)
     raw = json.loads((store.root / store.current() / "manifest.json").read_text(encoding="utf-8"))
-    assert raw["format"] == 2 and raw["dim"] == 384 and raw["docs"]["tr.txt"]["chunker_version"]
+    assert raw["format"] == 3 and raw["dim"] == 384 and raw["docs"]["tr.txt"]["chunker_version"]
+
+
+def test_token_states_are_stored_and_reused(engine: Engine, docs: Path):
+    """Every chunk keeps its token states (int8, one scale per token) with character spans into the text the
+    embedder read; a re-ingest reuses them, and they are close to a fresh pass of the model (not equal: the int8
+    model quantises a batch's activations together, and at ingest a chunk has batch-mates)."""
+    from index.indexer import passage_text
+    from index.tokens import Tokens
+
+    engine.ingest([docs / "tr.txt"])
+    snap = engine.snapshot()
+    assert snap.tokens is not None and len(snap.tokens) == len(snap.chunks)
+    chunk = snap.chunks[0]
+    stored = snap.tokens_at(0)
+    text = passage_text(chunk)
+    _, (fresh,), _ = engine.embedder.embed_with_tokens([text])
+    assert (stored.spans == fresh.spans).all() and (stored.starts == fresh.starts).all()
+    assert float((stored.vectors * fresh.vectors).sum(axis=1).min()) > 0.95
+    packed = Tokens.pack([fresh], fresh.vectors.shape[1]).at(0)  # the int8 round trip itself
+    assert float((packed.vectors * fresh.vectors).sum(axis=1).min()) > 0.995
+    assert [text[a:b] for a, b in stored.spans[:3]] == [text[a:b] for a, b in fresh.spans[:3]]
+    report = engine.ingest([docs / "tr.txt", docs / "ky.txt"])
+    assert report.embedded == len([c for c in engine.snapshot().chunks if c.doc_id == "ky.txt"])
+    again = engine.snapshot()
+    assert (again.tokens_at(again.position[chunk.id]).vectors == stored.vectors).all()
+
+
+def test_an_index_without_token_states_still_answers_and_gains_them(engine: Engine, docs: Path):
+    """A format-2 index (written before token states were kept) opens, its documents are kept, and the next
+    ingest embeds its chunks once more to add their token states."""
+    engine.ingest([docs / "tr.txt"])
+    store = Store(engine.settings)
+    gen = store.root / store.current()
+    for f in gen.glob("token_*.npy"):
+        f.unlink()
+    manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] = 2
+    (gen / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    old = Engine(engine.settings)
+    assert old.snapshot().tokens is None and old.search("Kırgızistan", k=3)
+    report = old.ingest([docs / "ky.txt"])
+    snap = old.snapshot()
+    assert {c.doc_id for c in snap.chunks} == {"tr.txt", "ky.txt"} and snap.tokens is not None
+    assert report.embedded == len(snap.chunks)
 
 
 def test_following_continues_the_text_within_a_section(thesis_engine):

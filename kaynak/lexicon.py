@@ -1,0 +1,121 @@
+"""Language facts read from data, not written in code: one TOML file per language (``kaynak/data/languages``).
+
+What a question asks for ("how many", "ne zaman", "почему"), how a sentence gives a reason ("because",
+"nedeniyle"), the names of a document's parts ("conclusion", "sonuç") and short function words; month names
+come from CLDR (Babel) and word frequencies from wordfreq. Adding a language is adding a file. Nothing here
+knows about any one document.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import wordfreq
+from babel import Locale
+
+from kaynak.text import tr_lower
+
+DATA = Path(__file__).resolve().parent / "data" / "languages"
+# Kinds of value a question can ask for, most specific first: "when ... how many" asks a date, "how many
+# dollars" a sum of money.
+KINDS = ("date", "money", "percent", "amount", "person", "reason", "summary")
+# The Zipf frequency (wordfreq: 3 = once per million words) given to a word of a language wordfreq lacks: a
+# function word of its file counts as very frequent, any other word as a fairly rare content word.
+FUNCTION_ZIPF, CONTENT_ZIPF = 7.0, 3.5
+_WORDFREQ = set(wordfreq.available_languages(wordlist="small"))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's facts, as its data file and CLDR give them."""
+
+    lang: str
+    function_words: frozenset[str]
+    asks: dict[str, tuple[str, ...]]
+    reason_markers: tuple[str, ...]
+    units: dict[str, tuple[str, ...]]  # "money": currency words and signs, "percent": "%" and its words
+    parts: dict[str, tuple[str, ...]]
+    months: tuple[str, ...]
+
+    def asked_kind(self, question: str) -> str:
+        """What the question asks for (one of KINDS), or "other"."""
+        low = fold(question)
+        return next((k for k in KINDS if any(_starts_word(low, cue) for cue in self.asks.get(k, ()))), "other")
+
+    def gives_reason(self, sentence: str) -> bool:
+        low = fold(sentence)
+        return any(_starts_word(low, m) for m in self.reason_markers)
+
+    def writes_unit(self, sentence: str, unit: str) -> bool:
+        """Does the sentence write a value in this unit ("money", "percent") the way this language does?"""
+        low = fold(sentence)
+        return any(_starts_word(low, u) for u in self.units.get(unit, ()))
+
+    def months_in(self, text: str) -> set[int]:
+        """Months (1-12) the text names, in any of CLDR's forms of this language. A language that capitalises
+        month names (CLDR writes them so) is read case-sensitively: "may" is not "May"."""
+        low = fold(text)
+        return {
+            i % 12 + 1
+            for i, m in enumerate(self.months)
+            if _starts_word(text if m[:1].isupper() else low, m if m[:1].isupper() else fold(m))
+        }
+
+    def parts_named(self, text: str) -> set[str]:
+        """Which kinds of document part ("conclusion", "summary", ...) the text names."""
+        low = fold(text)
+        return {part for part, words in self.parts.items() if any(_starts_word(low, w) for w in words)}
+
+    def zipf(self, word: str) -> float:
+        """How common the word is in this language (wordfreq's Zipf scale), for weighing question words."""
+        w = fold(word).strip("'’\"«»()[]?!.,;:")
+        if self.lang in _WORDFREQ:
+            return wordfreq.zipf_frequency(w, self.lang)
+        return FUNCTION_ZIPF if w in self.function_words else CONTENT_ZIPF
+
+
+def fold(text: str) -> str:
+    """Case-folded the Turkish way (İ/I) with typographic apostrophes made plain, as cues are written."""
+    return tr_lower(text).replace("’", "'")
+
+
+def _starts_word(text: str, cue: str) -> bool:
+    """Does a word of `text` start with `cue` (a cue may span words: "ne zaman", "how many")? A sign ("%",
+    "$") is found anywhere."""
+    if not cue[:1].isalnum():
+        return cue in text
+    return re.search(r"(?<![^\W_])" + re.escape(cue), text) is not None
+
+
+@cache
+def lexicon(lang: str) -> Lexicon:
+    """The facts of `lang`; a language without a data file gets CLDR's months and wordfreq alone."""
+    path = DATA / f"{lang}.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    try:
+        months_cldr = Locale.parse(lang).months
+        months = tuple(
+            m.rstrip(".")
+            for ctx in ("format", "stand-alone")
+            for width in ("wide", "abbreviated")
+            for _, m in sorted(months_cldr[ctx][width].items())
+        )
+    except (ValueError, KeyError):  # pragma: no cover - a code CLDR does not know
+        months = ()
+    return Lexicon(
+        lang=lang,
+        function_words=frozenset(fold(data.get("function_words", "")).split()),
+        asks={k: tuple(fold(c) for c in v) for k, v in data.get("asks", {}).items()},
+        reason_markers=tuple(fold(m) for m in data.get("reasons", {}).get("markers", ())),
+        units={k: tuple(fold(u) for u in v) for k, v in data.get("units", {}).items()},
+        parts={k: tuple(fold(w) for w in v) for k, v in data.get("parts", {}).items()},
+        months=months,
+    )
+
+
+def languages() -> tuple[str, ...]:
+    """Languages with a data file."""
+    return tuple(sorted(p.stem for p in DATA.glob("*.toml")))
