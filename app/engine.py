@@ -18,6 +18,7 @@ from assistant.question import scope
 from index.embedder import Embedder
 from index.indexer import IngestReport, Indexer
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
+from app.overview import Overview, overview
 from index.store import DocRecord, Snapshot, Store, StoreError
 from kaynak.config import LLMSettings, Settings, get_settings
 from kaynak.lang import detect_lang
@@ -26,6 +27,7 @@ from kaynak.types import Answer, Chunk, Hit
 log = logging.getLogger(__name__)
 # Passages searched when a question confines itself to one part (a section title is checked after ranking).
 SCOPE_DEPTH = 50
+BODY = ["body"]  # answers come from the text, not its contents, index or title page
 
 
 class EmptyIndexError(StoreError):
@@ -89,6 +91,12 @@ class Engine:
     def chunks(self) -> list[Chunk]:
         return list(self._ready().chunks)
 
+    def overview(self) -> Overview:
+        """What is ingested, for the web app's header and example questions (empty before any ingest)."""
+        if not self.store.exists():
+            return overview([], [])
+        return overview(self.documents(), self.snapshot().chunks)
+
     def chunk(self, chunk_id: str) -> Chunk:
         for c in self._ready().chunks:
             if c.id == chunk_id:
@@ -96,13 +104,19 @@ class Engine:
         raise QueryError(f"no chunk with id {chunk_id!r}")
 
     # -- retrieval ---------------------------------------------------------------------------------
-    def search(self, query: str, k: int | None = None, mode: str | None = None, langs: list[str] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int | None = None, mode: str | None = None, langs: list[str] | None = None,
+        kinds: list[str] | None = None,
+    ) -> list[Hit]:
         self._ready()
-        return self.retriever.search(query, k=k, mode=mode, langs=langs)
+        return self.retriever.search(query, k=k, mode=mode, langs=langs, kinds=kinds)
 
-    def search_many(self, queries: list[str], k: int | None = None, mode: str | None = None, langs: list[str] | None = None) -> list[list[Hit]]:
+    def search_many(
+        self, queries: list[str], k: int | None = None, mode: str | None = None, langs: list[str] | None = None,
+        kinds: list[str] | None = None,
+    ) -> list[list[Hit]]:
         self._ready()
-        return self.retriever.search_many(queries, k=k, mode=mode, langs=langs)
+        return self.retriever.search_many(queries, k=k, mode=mode, langs=langs, kinds=kinds)
 
     def lookup(self, text: str, to_langs: list[str] | None = None, k: int = 3, exclude: str | None = None) -> dict[str, list[Hit]]:
         """Best passages in each target language for `text`, whatever language `text` is in."""
@@ -133,17 +147,27 @@ class Engine:
         return self._answerers[key]
 
     def _retrieve(self, question: str, query: str, depth: int, mode: str | None, lang: str) -> list[Hit]:
-        """Passages for the answerer; a question that names a part of the document ("according to the
-        English summary") is answered from that part, or from all of it when no passage is in that part."""
+        """Passages for the answerer, from the body of the documents (contents and index lines only repeat
+        the words of the passage that answers); from all passages if the body has none. A question that names
+        a part of the document ("according to the English summary") is answered from that part, or from all
+        of it when no passage is in that part."""
+        hits = self._retrieve_from(question, query, depth, mode, lang, BODY)
+        return hits or self._retrieve_from(question, query, depth, mode, lang, None)
+
+    def _retrieve_from(
+        self, question: str, query: str, depth: int, mode: str | None, lang: str, kinds: list[str] | None
+    ) -> list[Hit]:
         part = scope(question)
         if part is None:
-            return self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
+            return self.retriever.search(query, k=depth, mode=mode, query_lang=lang, kinds=kinds)
         langs = [part.lang] if part.lang else None
-        hits = self.retriever.search(query, k=max(depth, SCOPE_DEPTH), mode=mode, langs=langs, query_lang=lang)
+        hits = self.retriever.search(
+            query, k=max(depth, SCOPE_DEPTH), mode=mode, langs=langs, query_lang=lang, kinds=kinds
+        )
         admitted = [h for h in hits if part.admits(h.chunk)][:depth]
         if not admitted:
             log.info("no passage in %s: answering from the whole document", part)
-            return self.retriever.search(query, k=depth, mode=mode, query_lang=lang)
+            return self.retriever.search(query, k=depth, mode=mode, query_lang=lang, kinds=kinds)
         return admitted
 
     def ask(

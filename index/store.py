@@ -36,7 +36,8 @@ from kaynak.types import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: sentence vectors
+FORMAT_VERSION = 3  # 2: sentence vectors; 3: chunks carry kind and page label, documents a title
+READABLE_FORMATS = (2, 3)  # a format-2 index opens as it is: its chunks are body text, its documents untitled
 
 
 class StoreError(RuntimeError):
@@ -45,6 +46,8 @@ class StoreError(RuntimeError):
 
 @dataclass
 class DocRecord:
+    """A stored document: its name (`kaynak docs`), the resolved path it was read from, what it holds."""
+
     doc_id: str
     path: str
     sha256: str
@@ -53,6 +56,7 @@ class DocRecord:
     n_chunks: int
     langs: dict[str, int]
     added: str
+    title: str = ""  # the title the document gives itself (HTML <title>, Word title, PDF title page)
 
 
 @dataclass
@@ -211,10 +215,10 @@ class Store:
         d = self.root / gen
         try:
             manifest = Manifest.from_json((d / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.format != FORMAT_VERSION:
+            if manifest.format not in READABLE_FORMATS:
                 raise StoreError(
-                    f"the index at {self.root} has format {manifest.format}, this kaynak reads {FORMAT_VERSION}; "
-                    "rebuild it with `kaynak ingest --rebuild`"
+                    f"the index at {self.root} has format {manifest.format}, this kaynak reads "
+                    f"{', '.join(map(str, READABLE_FORMATS))}; rebuild it with `kaynak ingest --rebuild`"
                 )
             with (d / "chunks.jsonl").open(encoding="utf-8") as f:
                 chunks = [Chunk.from_dict(json.loads(line)) for line in f if line.strip()]

@@ -41,6 +41,11 @@ _PAGE_LIST_ENTRY = re.compile(r"^[^.!?]{1,80},\s*\d{1,4}(?:\s*[,–-]\s*\d{1,4})
 _ENTRY_SHARE = 0.5  # of a part's paragraphs, for it to be a list of entries
 
 
+def without_number(title: str) -> str:
+    """The title without its section number: "2.1 ASN.1 syntax" -> "ASN.1 syntax"."""
+    return _NUMBERING.sub("", title.strip()) or title.strip()
+
+
 def _plain_title(title: str) -> str:
     """The title without its number or punctuation, case-folded ("İ" as "i": casefold() would add a dot)."""
     plain = re.sub(r"[^\w\s]", " ", _NUMBERING.sub("", title.strip())).replace("İ", "i").casefold()
