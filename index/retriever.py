@@ -137,6 +137,8 @@ class Retriever:
         if langs or kinds:
             wanted = ((not langs or c.lang in langs) and (not kinds or c.kind in kinds) for c in snap.chunks)
             allowed = np.fromiter(wanted, bool, n)
+            if allowed.all():  # a filter that keeps everything (answers from an index of body text): none
+                allowed = None
         depth = min(n, max(rs.candidates, 3 * k))
         qlangs = [ql or detect_lang(q, self.settings.chunking.languages) for q, ql in zip(queries, query_langs or [None] * len(queries))]
 

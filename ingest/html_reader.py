@@ -35,6 +35,9 @@ _CHROME_NAME = re.compile(
     r"(?:nav|navbar|navigation|menu|breadcrumbs?|banner|masthead|pager|pagination|toc|skip-?links?)(?:$|[-_])",
     re.IGNORECASE,
 )
+# ... and one that names a page's header or footer ("header", "site-footer"), unless it holds a heading (then it is
+# the header of an article, with its title).
+_PAGE_PART_NAME = re.compile(r"(?:^|[-_])(?:page|site|top|main|bottom)?(?:header|footer)(?:$|[-_])", re.IGNORECASE)
 _HEADING = re.compile(r"^h([1-6])$")
 _INLINE_TAGS = frozenset(
     "a abbr acronym b bdi bdo big br cite code data del dfn em font i img ins kbd label mark q s samp small span "
@@ -76,8 +79,10 @@ def _is_dropped(el: etree._Element) -> bool:
         return True
     if tag in _PAGE_CHROME_TAGS and not any(a.tag in _ARTICLE_TAGS for a in el.iterancestors()):
         return True
-    names = (el.get("class") or "").split() + [el.get("id") or ""]
-    return any(_CHROME_NAME.search(n) for n in names if n)
+    names = [n for n in (el.get("class") or "").split() + [el.get("id") or ""] if n]
+    if any(_CHROME_NAME.search(n) for n in names):
+        return True
+    return any(_PAGE_PART_NAME.search(n) for n in names) and not _has_heading(el)
 
 
 def _text(el: etree._Element) -> str:

@@ -69,6 +69,17 @@ def test_an_article_keeps_its_own_header() -> None:
     assert [(k, t) for k, _, t, _ in _items(html)] == [("h", "Başlık"), ("p", "Metin.")]
 
 
+def test_header_and_footer_named_by_class() -> None:
+    """Texinfo's pages open with <div class="header"><p>Next: ..., Up: ...</p></div>; a "header" holding the
+    page's title is kept."""
+    html = (
+        '<html><body><div class="header"><p>Next: <a href="b.html">Simple Example</a>, Up: Using libffi</p></div>'
+        '<div class="page-header"><h1>2.1 The Basics</h1></div><p>libffi assumes a pointer to the function.</p>'
+        '<div id="footer">© 2024</div></body></html>'
+    )
+    assert [(k, t) for k, _, t, _ in _items(html)] == [("h", "2.1 The Basics"), ("p", "libffi assumes a pointer to the function.")]
+
+
 def test_text_outside_blocks_is_kept_in_order() -> None:
     html = "<html><body>Giriş metni <b>kalın</b> burada.<h2>Bölüm</h2>Son <i>söz</i>.<p>Paragraf.</p></body></html>"
     assert [(k, t) for k, _, t, _ in _items(html)] == [
