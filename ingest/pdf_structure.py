@@ -45,6 +45,7 @@ _PARAGRAPH_GAP = 1.25  # x line pitch: a larger gap between two lines ends a par
 _INDENT = 0.6  # x type size: a line indented this much after a full stop starts a paragraph
 _WRAPPED = 0.6  # of a full line's measure: a heading line this long may wrap onto the next
 _OUTLINE_WINDOW = 8  # lines below a bookmark's height searched for its heading
+_NUMBER_ROOM = 16  # characters a printed heading may add to its bookmark's title ("Appendix A ", "2.13. ")
 _PAGE_NUMBER_AT_END = re.compile(r"(?:^|\s)(\d{1,4})$|^(\d{1,4})(?:\s|$)")
 _ROMAN = re.compile(r"^m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$", re.IGNORECASE)
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
@@ -240,14 +241,14 @@ def _match_outline(entry: OutlineEntry, lines: list[StyledLine], used: set[int])
             if i in used or line.mono:
                 continue
             have = _key(line.text)
-            if want in have and len(have) <= len(want) + 16:
+            if want in have and len(have) <= len(want) + _NUMBER_ROOM:
                 return i, i
             if len(have) >= 4 and want.startswith(have):
                 j = i
                 while j + 1 < len(lines) and want.startswith(have) and want not in have:
                     j += 1
                     have += _key(lines[j].text)
-                if want in have and len(have) <= len(want) + 16:
+                if want in have and len(have) <= len(want) + _NUMBER_ROOM:
                     return i, j
     return None
 
