@@ -80,7 +80,8 @@ def read_batch(path: str) -> list[dict[str, Any]]:
 def _hit_line(h: Any) -> str:
     c = h.chunk
     text = " ".join(c.text.split())
-    return f"{h.score:8.4f}  {c.id}  p.{c.page_start}  [{c.lang}]  {c.section_path}\n          {text[:300]}{'…' if len(text) > 300 else ''}"
+    kind = "" if c.kind == "body" else f" ({c.kind})"
+    return f"{h.score:8.4f}  {c.id}  p.{c.page_text}  [{c.lang}]{kind}  {c.section_path}\n          {text[:300]}{'…' if len(text) > 300 else ''}"
 
 
 # -- commands -----------------------------------------------------------------------------------------
@@ -128,7 +129,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         print("no documents ingested")
     for d in docs if not args.json else []:
         langs = ", ".join(f"{l} {n}" for l, n in sorted(d.langs.items()))
-        print(f"{d.doc_id}  {d.n_chunks} chunks ({langs})  {d.path}")
+        title = f"  “{d.title}”" if d.title else ""
+        print(f"{d.doc_id}{title}  {d.n_chunks} chunks ({langs})  {d.path}")
     return 0
 
 
@@ -139,7 +141,8 @@ def cmd_chunks(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(c.to_dict())
         else:
-            print(f"{c.id}  p.{c.page_start}-{c.page_end}  [{c.lang}]  {c.section_path}\n    {' '.join(c.text.split())[:200]}")
+            kind = "" if c.kind == "body" else f" ({c.kind})"
+            print(f"{c.id}  p.{c.page_text}  [{c.lang}]{kind}  {c.section_path}\n    {' '.join(c.text.split())[:200]}")
     return 0
 
 
@@ -155,12 +158,15 @@ def _batch(args: argparse.Namespace, run: Callable[[list[str]], list[Any]], key:
 
 def cmd_search(args: argparse.Namespace) -> int:
     eng = _engine(args)
-    langs = _langs(args.lang)
+    langs, kinds = _langs(args.lang), _langs(args.kind)
     if args.batch:
-        return _batch(args, lambda qs: [[h.to_dict() for h in hs] for hs in eng.search_many(qs, k=args.k, langs=langs)], "hits")
+        return _batch(
+            args, lambda qs: [[h.to_dict() for h in hs] for hs in eng.search_many(qs, k=args.k, langs=langs, kinds=kinds)],
+            "hits",
+        )
     if not args.query:
         raise UsageError("give a query, or --batch FILE")
-    hits = eng.search(args.query, k=args.k, langs=langs)
+    hits = eng.search(args.query, k=args.k, langs=langs, kinds=kinds)
     if args.json:
         _print_json({"query": args.query, "hits": [h.to_dict() for h in hits]})
     else:
@@ -187,7 +193,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         _print_json({"source": source.to_dict() if source else None, **_lookup_dict(res)})
         return 0
     if source:
-        print(f"source: {source.id} p.{source.page_start} [{source.lang}] {source.section_path}")
+        print(f"source: {source.id} p.{source.page_text} [{source.lang}] {source.section_path}")
     for lang, hits in res.items():
         print(f"== {lang} ==")
         print("\n".join(_hit_line(h) for h in hits) or "  (no passages in this language)")
@@ -228,12 +234,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"({answer.reason})", file=sys.stderr)
     for c in answer.citations:
         ch = c.chunk
-        print(f"[{c.n}] {ch.section_path} — p. {ch.page_start} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{c.quote}”")
+        print(f"[{c.n}] {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})
+    “{c.quote}”")
     if answer.related:
         print("Related passages — not an answer:")
         for r in answer.related:
             ch = r.chunk
-            print(f"  {ch.section_path} — p. {ch.page_start} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{r.sentence}”")
+            print(f"  {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})
+    “{r.sentence}”")
     return 0
 
 
@@ -274,13 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_models)
 
     s = sub.add_parser("ingest", help="read, repair, chunk and index documents (default: the bundled thesis)")
-    s.add_argument("paths", nargs="*", help=".txt, .md, .pdf files or directories")
+    s.add_argument("paths", nargs="*", help=".txt, .md, .pdf, .html, .docx files or directories")
     s.add_argument("--stats", action="store_true", help="print counts by language and section, chunk sizes")
     s.add_argument("--rebuild", action="store_true", help="re-embed and rebuild everything")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("remove", help="remove documents by id (file name; see `kaynak docs`)")
+    s = sub.add_parser("remove", help="remove documents by the name `kaynak docs` lists (or the file's path)")
     s.add_argument("docs", nargs="+")
     s.set_defaults(func=cmd_remove)
 
@@ -297,6 +305,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("query", nargs="?")
     s.add_argument("--k", type=int, default=10)
     s.add_argument("--lang", help="only passages in these languages, e.g. tr,en")
+    s.add_argument(
+        "--kind", help="only passages of these kinds: body, front (title page, contents), back (index, references); "
+        "without it front and back matter rank after the body"
+    )
     s.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", help="JSONL file with a `question` per line; one JSON result line per input line")

@@ -19,6 +19,7 @@ from assistant.question import Part, part_named
 from index.embedder import Embedder
 from index.indexer import IngestReport, Indexer
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
+from app.overview import Overview, overview
 from index.store import DocRecord, Snapshot, Store, StoreError
 from kaynak.config import LLMSettings, Settings, get_settings
 from kaynak.lang import detect_lang
@@ -30,6 +31,7 @@ SCOPE_DEPTH = 50
 # A follow-up is answered read with the previous question only when that reading is this much more surely
 # answered than the question alone: a question that stands on its own keeps its own reading.
 FOLLOWUP_MARGIN = 0.05
+BODY = ["body"]  # answers come from the text, not its contents, index or title page
 
 
 class EmptyIndexError(StoreError):
@@ -93,6 +95,12 @@ class Engine:
     def chunks(self) -> list[Chunk]:
         return list(self._ready().chunks)
 
+    def overview(self) -> Overview:
+        """What is ingested, for the web app's header and example questions (empty before any ingest)."""
+        if not self.store.exists():
+            return overview([], [])
+        return overview(self.documents(), self.snapshot().chunks)
+
     def chunk(self, chunk_id: str) -> Chunk:
         for c in self._ready().chunks:
             if c.id == chunk_id:
@@ -100,17 +108,23 @@ class Engine:
         raise QueryError(f"no chunk with id {chunk_id!r}")
 
     # -- retrieval ---------------------------------------------------------------------------------
-    def search(self, query: str, k: int | None = None, mode: str | None = None, langs: list[str] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int | None = None, mode: str | None = None, langs: list[str] | None = None,
+        kinds: list[str] | None = None,
+    ) -> list[Hit]:
         """Passages for a query; a query that names a part of the document ("in the conclusion") is searched
         in that part (`part_named`)."""
         self._ready()
-        return self._retrieve(query, k or self.settings.retrieval.k, mode, None, langs)
+        return self._retrieve(query, k or self.settings.retrieval.k, mode, None, langs, kinds)
 
-    def search_many(self, queries: list[str], k: int | None = None, mode: str | None = None, langs: list[str] | None = None) -> list[list[Hit]]:
+    def search_many(
+        self, queries: list[str], k: int | None = None, mode: str | None = None, langs: list[str] | None = None,
+        kinds: list[str] | None = None,
+    ) -> list[list[Hit]]:
         self._ready()
         named = [self._part(q) is not None for q in queries]
-        plain = iter(self.retriever.search_many([q for q, n in zip(queries, named) if not n], k=k, mode=mode, langs=langs))
-        return [self.search(q, k, mode, langs) if n else next(plain) for q, n in zip(queries, named)]
+        plain = iter(self.retriever.search_many([q for q, n in zip(queries, named) if not n], k=k, mode=mode, langs=langs, kinds=kinds))
+        return [self.search(q, k, mode, langs, kinds) if n else next(plain) for q, n in zip(queries, named)]
 
     def lookup(self, text: str, to_langs: list[str] | None = None, k: int = 3, exclude: str | None = None) -> dict[str, list[Hit]]:
         """Best passages in each target language for `text`, whatever language `text` is in (within the part of
@@ -149,18 +163,21 @@ class Engine:
     def _part(self, text: str) -> Part | None:
         return part_named(text, detect_lang(text, self.settings.chunking.languages), self.settings.chunking.languages)
 
-    def _retrieve(self, query: str, depth: int, mode: str | None, lang: str | None, langs: list[str] | None = None) -> list[Hit]:
+    def _retrieve(
+        self, query: str, depth: int, mode: str | None, lang: str | None, langs: list[str] | None = None,
+        kinds: list[str] | None = None,
+    ) -> list[Hit]:
         """Passages for a query; a query that names a part of the document ("according to the English summary")
         is answered from that part, or from all of it when no passage is in that part."""
         part = self._part(query)
         if part is None:
-            return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang)
+            return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang, kinds=kinds)
         within = [part.lang] if part.lang else langs
-        hits = self.retriever.search(query, k=max(depth, SCOPE_DEPTH), mode=mode, langs=within, query_lang=lang)
+        hits = self.retriever.search(query, k=max(depth, SCOPE_DEPTH), mode=mode, langs=within, query_lang=lang, kinds=kinds)
         admitted = [h for h in hits if part.admits(h.chunk)][:depth]
         if not admitted:
             log.info("no passage in %s: searching the whole document", part)
-            return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang)
+            return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang, kinds=kinds)
         return admitted
 
     def ask(
@@ -210,9 +227,11 @@ class Engine:
                 yield piece
 
     def passages(self, question: str, lang: str, mode: str | None = None, n: int | None = None) -> list[Hit]:
-        """What `ask` retrieves for a standalone question (its first `n` are read; benchmarks read the same)."""
-        n = n or self.settings.answer.passages
-        return self._retrieve(question, max(n, 10), mode, lang)
+        """What `ask` retrieves for a standalone question (its first `n` are read; benchmarks read the same): the
+        body of the documents (contents and index lines only repeat the words of the passage that answers),
+        or all passages if the body has none."""
+        depth = max(n or self.settings.answer.passages, 10)
+        return self._retrieve(question, depth, mode, lang, kinds=BODY) or self._retrieve(question, depth, mode, lang)
 
     def _reading(
         self, question: str, history: list[tuple[str, str]], mode: str | None, lang: str, n: int

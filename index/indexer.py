@@ -1,8 +1,9 @@
 """Ingest documents into the store incrementally, and remove them.
 
-A document whose bytes and chunker version are unchanged is skipped before parsing; a changed one has
-only its own chunks replaced; vectors are reused by chunk id (a content hash), so only new text is
-embedded. Every failure is reported per file and never touches what is stored.
+A document is the file at one place (`index.doc_identity`): two files of the same name are two documents. One
+whose bytes and chunker version are unchanged is skipped before parsing; a changed one has only its own chunks
+replaced; vectors are reused by chunk id (a content hash), so only new text is embedded. Every failure is
+reported per file and never touches what is stored.
 """
 from __future__ import annotations
 
@@ -10,18 +11,19 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from index.doc_identity import StoredDoc, document_names, proposed_name
 from index.embedder import Embedder, TokenStates
 from index.store import DocRecord, Manifest, Sentences, Snapshot, Store, StoreError, sentence_vectors
 from index.tokens import Tokens
-from ingest.sentences import answer_sentences
 from ingest.chunker import CHUNKER_VERSION
 from ingest.pipeline import iter_files, parse_document
 from ingest.readers import IngestError, check_file
+from ingest.sentences import answer_sentences
 from kaynak import __version__
 from kaynak.config import Settings
 from kaynak.types import Chunk
@@ -103,16 +105,19 @@ class Indexer:
                 for i, c in enumerate(snap.chunks):
                     keep.setdefault(c.doc_id, []).append(i)
             new_chunks: dict[str, list[Chunk]] = {}
-            for path in self._expand(paths, report):
+            readable = self._hash(self._expand(paths, report), report)
+            stored = {d.doc_id: StoredDoc(d.doc_id, d.path, d.sha256) for d in docs.values()}
+            names = document_names([(p.resolve(), name, sha) for p, name, sha in readable], stored)
+            for path, _, sha in readable:
+                doc_id = names[path.resolve()]
                 try:
-                    check_file(path, self.settings.chunking.max_file_mb)  # before hashing a huge file
-                    sha = file_sha256(path)
-                    doc_id = path.name
                     old = docs.get(doc_id)
                     if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION and doc_id in keep:
+                        if old.path != str(path.resolve()):  # moved: the same bytes, known by their new place
+                            docs[doc_id] = replace(old, path=str(path.resolve()))
                         report.unchanged.append(doc_id)
                         continue
-                    parsed = parse_document(path, self.settings, progress=progress)
+                    parsed = parse_document(path, self.settings, progress=progress, doc_id=doc_id)
                     if not parsed.chunks:
                         raise IngestError(path, "no text could be extracted")
                 except IngestError as e:
@@ -134,6 +139,7 @@ class Indexer:
                     n_chunks=len(parsed.chunks),
                     langs=dict(Counter(c.lang for c in parsed.chunks)),
                     added=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    title=parsed.title,
                 )
             # nothing parsed (every file failed or unchanged): commit nothing, so a failed first ingest
             # leaves no empty index behind and a failed --rebuild does not wipe the stored one
@@ -144,6 +150,7 @@ class Indexer:
         return report
 
     def remove(self, doc_ids: list[str]) -> IngestReport:
+        """Remove documents named as `kaynak docs` lists them (or by the path of the file they were read from)."""
         t0 = time.perf_counter()
         report = IngestReport()
         with self.store.writer():
@@ -151,13 +158,15 @@ class Indexer:
             if snap is None:
                 raise StoreError("nothing is ingested yet")
             docs = dict(snap.manifest.docs)
+            by_path = {d.path: d.doc_id for d in docs.values()}
             for d in doc_ids:
-                if d not in docs:
+                doc_id = d if d in docs else by_path.get(str(Path(d).resolve()))
+                if doc_id is None:
                     known = ", ".join(sorted(docs)) or "none"
                     report.failed.append((d, f"no such document (stored: {known})"))
                 else:
-                    docs.pop(d)
-                    report.removed.append(d)
+                    docs.pop(doc_id)
+                    report.removed.append(doc_id)
             if report.removed:
                 keep: dict[str, list[int]] = {}
                 for i, c in enumerate(snap.chunks):
@@ -168,15 +177,31 @@ class Indexer:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _expand(self, paths: list[Path], report: IngestReport) -> list[Path]:
-        out: list[Path] = []
-        for p in paths:
+    def _expand(self, paths: list[Path], report: IngestReport) -> list[tuple[Path, str]]:
+        """Every file named or found under a folder named, once, with the name it proposes for itself."""
+        out: dict[Path, tuple[Path, str]] = {}
+        for p in map(Path, paths):
             try:
-                out.extend(iter_files([p]))
+                for f in iter_files([p]):
+                    out.setdefault(f.resolve(), (f, proposed_name(f, p)))
             except IngestError as e:
                 report.failed.append((str(p), e.reason))
             except OSError as e:
                 report.failed.append((str(p), e.strerror or str(e)))
+        return list(out.values())
+
+    def _hash(self, files: list[tuple[Path, str]], report: IngestReport) -> list[tuple[Path, str, str]]:
+        """(file, proposed name, sha256) of the files that can be read; the others are reported failed."""
+        out = []
+        for path, name in files:
+            try:
+                check_file(path, self.settings.chunking.max_file_mb)  # before hashing a huge file
+                out.append((path, name, file_sha256(path)))
+            except IngestError as e:
+                report.failed.append((str(path), e.reason))
+                log.warning("%s", e)
+            except OSError as e:
+                report.failed.append((str(path), e.strerror or str(e)))
         return out
 
     def _commit(

@@ -5,6 +5,9 @@ when the question and the passage share a language. An English question over the
 little beyond names and numbers, and equal-weight fusion then drags good dense ranks down. So a lexical
 rank counts fully only for passages in the question's language, and a small share otherwise.
 
+Front and back matter (contents, index, title page, references: `Chunk.kind`) repeat the text's words without
+saying anything about them, so they come after every passage of the body, unless a search asks for them by kind.
+
 Then the leading passages are reranked (`rerank`, weights in `RerankParams`): by their best sentence — a passage
 of ~600 characters often covers two or three facts and its one vector averages them, while a question about one
 fact is closer to the sentence that states it —, by how much of the question the passage states word by word
@@ -28,7 +31,7 @@ from index.store import Snapshot
 from kaynak.config import Settings
 from kaynak.lang import detect_lang
 from kaynak.text import match_norm, numbers_share, stated_numbers
-from kaynak.types import Chunk, Hit
+from kaynak.types import KINDS, Chunk, Hit
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,20 @@ def check_langs(langs: list[str] | None, known: tuple[str, ...]) -> list[str] | 
     return list(langs)
 
 
+def check_kinds(kinds: list[str] | None) -> list[str] | None:
+    if not kinds:
+        return None
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise QueryError(f"unknown kind(s) {', '.join(bad)}; valid: {', '.join(KINDS)}")
+    return list(kinds)
+
+
+def body_first(hits: list[Hit]) -> list[Hit]:
+    """The body's passages in their order, then front and back matter in theirs."""
+    return [h for h in hits if h.chunk.kind == "body"] + [h for h in hits if h.chunk.kind != "body"]
+
+
 class Retriever:
     def __init__(self, settings: Settings, embedder: Embedder, snapshot: Callable[[], Snapshot]) -> None:
         self.settings = settings
@@ -73,8 +90,9 @@ class Retriever:
         mode: str | None = None,
         langs: list[str] | None = None,
         query_lang: str | None = None,
+        kinds: list[str] | None = None,
     ) -> list[Hit]:
-        return self.search_many([query], k=k, mode=mode, langs=langs, query_langs=[query_lang])[0]
+        return self.search_many([query], k=k, mode=mode, langs=langs, query_langs=[query_lang], kinds=kinds)[0]
 
     def search_many(
         self,
@@ -83,8 +101,11 @@ class Retriever:
         mode: str | None = None,
         langs: list[str] | None = None,
         query_langs: list[str | None] | None = None,
+        kinds: list[str] | None = None,
     ) -> list[list[Hit]]:
-        """Rank passages for each query; queries are embedded in one batch."""
+        """Rank passages for each query; queries are embedded in one batch. `langs` and `kinds` keep only
+        passages in those languages and of those kinds (body, front, back); without `kinds`, front and back
+        matter rank after the body."""
         rs = self.settings.retrieval
         mode = mode or rs.mode
         if mode not in MODES:
@@ -93,6 +114,7 @@ class Retriever:
         if k <= 0:
             raise QueryError(f"k must be at least 1 (got {k})")
         langs = check_langs(langs, self.settings.chunking.languages)
+        kinds = check_kinds(kinds)
         queries = [clamp_query(q) for q in queries]
         snap = self._snapshot()
         n = len(snap.chunks)
@@ -100,8 +122,11 @@ class Retriever:
         if n == 0:
             return [[] for _ in queries]
         allowed = None
-        if langs:
-            allowed = np.fromiter((c.lang in langs for c in snap.chunks), bool, n)
+        if langs or kinds:
+            wanted = ((not langs or c.lang in langs) and (not kinds or c.kind in kinds) for c in snap.chunks)
+            allowed = np.fromiter(wanted, bool, n)
+            if allowed.all():  # a filter that keeps everything (answers from an index of body text): none
+                allowed = None
         depth = min(n, max(rs.candidates, 3 * k))
         qlangs = [ql or detect_lang(q, self.settings.chunking.languages) for q, ql in zip(queries, query_langs or [None] * len(queries))]
 
@@ -137,7 +162,7 @@ class Retriever:
             d_rank = {p: r for r, p in enumerate(dense_ranks[i], 1)}
             l_rank = {p: r for r, p in enumerate(lexical_ranks[i], 1)}
             hits = [Hit(snap.chunks[p], s, d_rank.get(p), l_rank.get(p)) for p, s in fused]
-            out.append(dedupe(hits, k))
+            out.append(dedupe(hits if kinds else body_first(hits), k))
         return out
 
     def encode_query(self, query: str, lang: str) -> tuple[np.ndarray, QueryWords]:

@@ -38,8 +38,10 @@ from kaynak.types import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: sentence vectors; 3: token states (index/tokens.py)
-READABLE_FORMATS = (2, 3)  # a format-2 index is read without token states and gains them on the next ingest
+FORMAT_VERSION = 3  # 2: sentence vectors; 3: token states (index/tokens.py), chunks carry kind and page label, documents a title
+# A format-2 index opens as it is: its chunks are body text, its documents untitled, and it has no token states,
+# which the next ingest adds (its chunks are embedded once more).
+READABLE_FORMATS = (2, 3)
 
 
 class StoreError(RuntimeError):
@@ -48,6 +50,8 @@ class StoreError(RuntimeError):
 
 @dataclass
 class DocRecord:
+    """A stored document: its name (`kaynak docs`), the resolved path it was read from, what it holds."""
+
     doc_id: str
     path: str
     sha256: str
@@ -56,6 +60,7 @@ class DocRecord:
     n_chunks: int
     langs: dict[str, int]
     added: str
+    title: str = ""  # the title the document gives itself (HTML <title>, Word title, PDF title page)
 
 
 @dataclass

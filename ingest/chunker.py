@@ -1,7 +1,7 @@
 """Pack sentences into citable chunks of about `size` characters.
 
-A chunk never crosses a section or a language boundary, so its section path and language label are true
-for all of it; it prefers to end where a paragraph ends, repeats the last `overlap` sentences of the chunk
+A chunk never crosses a section, language or front/body/back boundary, so its section path, language label
+and kind are true for all of it; it prefers to end where a paragraph ends, repeats the last `overlap` sentences of the chunk
 before it (so a fact stated across a boundary is still whole in one chunk), and never cuts a sentence unless
 the sentence alone is longer than three chunks (then at clause boundaries).
 """
@@ -18,7 +18,7 @@ from .repair import PageMap
 from .sentences import split_sentences
 
 # Bump when a change here changes chunk boundaries or text: the index layer re-embeds on a new version.
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: front/back matter kinds, printed page labels, structure read from PDF/HTML/DOCX
 
 _CLAUSE = re.compile(r"[,;:]\s+|\s+[–—-]\s+")
 # Close a chunk at a paragraph end once it holds this share of `size` and the next paragraph will not fit.
@@ -27,12 +27,14 @@ _PARAGRAPH_FILL = 0.5
 
 @dataclass(frozen=True)
 class Block:
-    """A body paragraph ready for chunking: its offset in the repaired text, section path and language."""
+    """A paragraph ready for chunking: its offset in the repaired text, section path, language, and whether it
+    is body text or front or back matter (`ingest.matter`)."""
 
     start: int
     text: str
     section: tuple[str, ...]
     lang: str
+    kind: str = "body"
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,10 @@ def _pack(pieces: Sequence[_Piece], size: int, overlap: int) -> list[tuple[int, 
 def chunk_blocks(
     doc_id: str, text: str, blocks: Iterable[Block], page_map: PageMap, size: int, overlap: int
 ) -> list[Chunk]:
-    """Chunks of `blocks` (paragraphs of the repaired `text`), grouped by consecutive section and language."""
+    """Chunks of `blocks` (paragraphs of the repaired `text`), grouped by consecutive section, language and kind."""
     chunks: list[Chunk] = []
     seen: set[str] = set()
-    for (section, lang), group in groupby(blocks, key=lambda b: (b.section, b.lang)):
+    for (section, lang, kind), group in groupby(blocks, key=lambda b: (b.section, b.lang, b.kind)):
         pieces = _pieces(list(group), size)
         for i, j in _pack(pieces, size, overlap):
             start, end = pieces[i].start, pieces[j - 1].end
@@ -132,6 +134,8 @@ def chunk_blocks(
                     lang=lang,
                     start=start,
                     end=end,
+                    kind=kind,
+                    page_label=page_map.label_at(start),
                 )
             )
     return chunks

@@ -1,4 +1,5 @@
-"""Turn a file on disk into text: plain text in whatever encoding it came in, or a PDF's text page by page.
+"""Turn a file on disk into text: plain text in whatever encoding it came in, or, for the formats that say how
+they are structured (PDF, HTML, Word), the lines and headings their own readers find.
 
 Everything that can go wrong with an input file is raised as one `IngestError` whose message names the file and
 the reason, so the CLI can report it in one line and go on with the next file.
@@ -6,21 +7,27 @@ the reason, so the CLI can report it in one line and go on with the next file.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from lxml import etree
+
+from .docx_reader import read_docx
+from .errors import IngestError
+from .html_reader import declared_charset, read_html
+from .layout import Layout
+from .pdf_structure import read_pdf
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md")
 PDF_SUFFIXES = (".pdf",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+DOCX_SUFFIXES = (".docx",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
 
 # Legacy single-byte encodings a Turkish, Kyrgyz or Russian file may come in, most likely first: ties go to
 # the earlier one (cp1254 and ISO-8859-9 differ only in 0x80-0x9F, where cp1254 has the typographic quotes).
@@ -33,30 +40,24 @@ _CASE_FLIP = re.compile(r"[^\W\d_]*[a-zа-яё][A-ZА-ЯЁ]")  # "пРИВЕТ":
 _MIN_PLAUSIBLE = 0.5
 
 
-class IngestError(Exception):
-    """A file that cannot be ingested; str() names the file and says why."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = Path(path)
-        self.reason = reason
+__all__ = ["IngestError", "RawDocument", "SUPPORTED_SUFFIXES", "check_file", "decode_text", "read_document"]
 
 
 @dataclass(frozen=True)
 class RawDocument:
-    """The text of one file before repair.
+    """One file as read, before repair.
 
-    `page_breaks` holds, for a PDF, the offset in `text` where each page starts (page 1 at offset 0); plain
-    text has no reliable pages of its own, so it is None there.
+    Plain text comes as `text` alone, to be repaired and structured by the pipeline; a PDF, HTML page or Word
+    document comes with its `layout` (lines, headings, printed pages), and `text` is those lines joined.
     """
 
     doc_id: str
     path: Path
     text: str
-    kind: str  # "text" or "pdf"
-    page_breaks: tuple[int, ...] | None = None
+    kind: str  # "text", "pdf", "html" or "docx"
     encoding: str = "utf-8"
     sha256: str = ""  # of the source bytes: the index layer re-ingests a file only when this changes
+    layout: Layout | None = None
 
 
 def check_file(path: Path, max_mb: float) -> None:
@@ -84,7 +85,7 @@ def check_file(path: Path, max_mb: float) -> None:
 
 
 def read_document(path: Path, max_mb: float) -> RawDocument:
-    """Read one .txt/.md/.pdf file; raise IngestError for anything unusable."""
+    """Read one .txt/.md/.pdf/.html/.docx file; raise IngestError for anything unusable."""
     path = Path(path)
     check_file(path, max_mb)
     try:
@@ -96,9 +97,13 @@ def read_document(path: Path, max_mb: float) -> RawDocument:
     if not data.strip():
         raise IngestError(path, "file is empty" if not data else "file holds only whitespace")
     sha = hashlib.sha256(data).hexdigest()
-    if path.suffix.lower() in PDF_SUFFIXES:
-        text, breaks = _read_pdf(path, data)
-        return RawDocument(path.name, path, text, "pdf", page_breaks=breaks, encoding="", sha256=sha)
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return _structured(path, "pdf", read_pdf(path, data), sha)
+    if suffix in DOCX_SUFFIXES:
+        return _structured(path, "docx", read_docx(path, data), sha)
+    if suffix in HTML_SUFFIXES:
+        return _structured(path, "html", _read_html(path, data), sha)
     text, encoding = decode_text(path, data)
     if not text.strip():
         raise IngestError(path, "file holds only whitespace")
@@ -166,31 +171,24 @@ def plausibility(text: str) -> float:
     return (letters - bad) / letters
 
 
-def _read_pdf(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
-    """Text of each page, joined by newlines, with the offset where each page starts."""
+def _read_html(path: Path, data: bytes) -> Layout:
+    """An HTML page in the encoding it declares (else as plain text is decoded); IngestError if it is not HTML."""
+    charset = declared_charset(data)
+    if charset:
+        try:
+            text = data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            raise IngestError(path, f"declares the encoding {charset!r} but is not valid {charset}") from None
+    else:
+        text, _ = decode_text(path, data)
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported ciphers
-                opened = 0
-            if not opened:
-                raise IngestError(path, "encrypted PDF: a password is needed to read it")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except IngestError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
-        raise IngestError(path, f"malformed PDF: {e}") from None
-    breaks: list[int] = []
-    parts: list[str] = []
-    offset = 0
-    for text in pages:
-        breaks.append(offset)
-        text = text.rstrip("\n") + "\n"
-        parts.append(text)
-        offset += len(text)
-    full = "".join(parts)
-    if not full.strip():
-        raise IngestError(path, "PDF has no extractable text (scanned images need OCR)")
-    return full, tuple(breaks)
+        return read_html(path, text)
+    except (etree.ParserError, ValueError) as e:
+        raise IngestError(path, f"malformed HTML: {e}") from None
+
+
+def _structured(path: Path, kind: str, layout: Layout, sha: str) -> RawDocument:
+    if not any(line.text.strip() for line in layout.lines):
+        raise IngestError(path, f"no text in this {kind.upper()} file")
+    text = "\n".join(line.text for line in layout.lines)
+    return RawDocument(path.name, path, text, kind, encoding="", sha256=sha, layout=layout)

@@ -36,7 +36,8 @@ class Line:
     `page` is the printed page number; `hard_end` is True when a blank line followed it in ordinary text (a
     paragraph break for sure); `spaced_end` when it had two or more trailing spaces in the PDF-extraction
     layout, which often, not always, marks a paragraph's last line; `page_start` when it opens a PDF page
-    (headings tell from it that they stand at the top of a page).
+    (headings tell from it that they stand at the top of a page); `lang` is the language the source declares
+    for it (an HTML `lang` attribute), "" when it declares none.
     """
 
     text: str
@@ -44,6 +45,7 @@ class Line:
     hard_end: bool = False
     spaced_end: bool = False
     page_start: bool = False
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,19 +60,33 @@ class Paragraph:
 
 @dataclass
 class PageMap:
-    """Offsets in the repaired text where a new printed page starts, for bisect look-ups."""
+    """Offsets in the repaired text where a new page starts, for bisect look-ups.
+
+    `pages` holds printed page numbers, or, where `printed` is given (a PDF read page by page), physical page
+    numbers that `printed` turns into what the page shows: (number, label), the label "" when it is the number.
+    """
 
     offsets: list[int] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    printed: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     def add(self, offset: int, page: int) -> None:
         if not self.pages or self.pages[-1] != page:
             self.offsets.append(offset)
             self.pages.append(page)
 
-    def page_at(self, offset: int) -> int:
+    def _page(self, offset: int) -> int:
         i = bisect.bisect_right(self.offsets, offset) - 1
         return self.pages[max(i, 0)] if self.pages else 1
+
+    def page_at(self, offset: int) -> int:
+        page = self._page(offset)
+        return self.printed[page][0] if page in self.printed else page
+
+    def label_at(self, offset: int) -> str:
+        """The printed label of the page at `offset` when it is not simply its number ("iv", "T-2"), else ""."""
+        page = self._page(offset)
+        return self.printed[page][1] if page in self.printed else ""
 
 
 @dataclass(frozen=True)

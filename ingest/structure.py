@@ -35,7 +35,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC_LANGS = frozenset({"ru", "ky", "kk", "uk", "be", "bg", "sr", "mk", "tt", "ba"})
 MAX_TITLE_CHARS = 160
 MAX_PART_WORDS = 4
-SHORT_PARAGRAPH = 400  # chars: below this a paragraph's language follows its section's majority
+SHORT_PARAGRAPH = 400  # chars: below this a paragraph's language may follow its section's majority ...
+SURE_LANGUAGE = 0.9  # ... unless the detector is this sure of it (`kaynak.lang.detect_lang_scored`)
 
 
 @dataclass(frozen=True)
@@ -172,21 +173,36 @@ def section_paths(paragraph_lines: Sequence[int], headings: Sequence[Heading]) -
 
 
 def smooth_languages(
-    texts: Sequence[str], sections: Sequence[tuple[str, ...] | None], detected: Sequence[str]
+    texts: Sequence[str],
+    sections: Sequence[tuple[str, ...] | None],
+    detected: Sequence[str],
+    confidence: Sequence[float] | None = None,
+    declared: Sequence[str] | None = None,
 ) -> list[str]:
     """Per-paragraph languages (from `detect_lang`) smoothed within each section.
 
     A short paragraph that disagrees with its section's majority but contains letters of the majority's
     script — a Kyrgyz paragraph dominated by an English organisation's name — takes the majority language.
-    A long one, or one wholly in another script (a Russian paragraph in a Turkish section), keeps its own.
+    A long one, one wholly in another script (a Russian paragraph in a Turkish section), or one the detector
+    is sure of (`confidence` >= SURE_LANGUAGE, when given) keeps its own: a partly translated page mixes
+    languages within a section, paragraph by paragraph. Where the source declares a paragraph's language
+    (`declared`, "" for none), an unsure short paragraph in that language's script takes it instead.
     """
     weight: dict[tuple[str, ...] | None, Counter[str]] = {}
     for text, section, lang in zip(texts, sections, detected):
         weight.setdefault(section, Counter())[lang] += len(text)
     out = []
-    for text, section, lang in zip(texts, sections, detected):
+    for i, (text, section, lang) in enumerate(zip(texts, sections, detected)):
+        unsure = len(text) < SHORT_PARAGRAPH and (confidence is None or confidence[i] < SURE_LANGUAGE)
+        prior = declared[i] if declared else ""
+        if unsure and prior and prior != lang and _script_of(prior).search(text):
+            out.append(prior)
+            continue
         majority = weight[section].most_common(1)[0][0]
-        script = _CYRILLIC if majority in _CYRILLIC_LANGS else _LATIN
-        smooth = lang != majority and len(text) < SHORT_PARAGRAPH and script.search(text)
+        smooth = unsure and lang != majority and _script_of(majority).search(text)
         out.append(majority if smooth else lang)
     return out
+
+
+def _script_of(lang: str) -> re.Pattern[str]:
+    return _CYRILLIC if lang in _CYRILLIC_LANGS else _LATIN

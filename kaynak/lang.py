@@ -39,40 +39,59 @@ _FUNCTION_WORDS = {
 }
 
 
+# How sure a decision by function words is: a lead of this many votes is as good as certain, and so is one vote
+# the letters agree with (Turkish letters for Turkish, none for English); otherwise one vote ahead ("NOT
+# Sürücüdeki Debian CD-ROM'u": English by "not") is a guess that context may overrule.
+_DECISIVE_VOTES = 2
+_ONE_VOTE_CONFIDENCE = 0.75
+
+
 @lru_cache(maxsize=8)
 def _identifier(langs: tuple[str, ...]) -> LanguageIdentifier:
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE)
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(list(langs))
     return ident
 
 
 def detect_lang(text: str, langs: tuple[str, ...] = ("tr", "ky", "ru", "en")) -> str:
     """Best language among `langs` for `text` (a paragraph or a short question)."""
+    return detect_lang_scored(text, langs)[0]
+
+
+def detect_lang_scored(text: str, langs: tuple[str, ...] = ("tr", "ky", "ru", "en")) -> tuple[str, float]:
+    """`detect_lang` and how sure it is (0-1): 1 when the script or Kyrgyz letters decide, 1 or less for
+    function words (by their margin), else py3langid's probability among the candidates. A paragraph's context
+    (its section, the language its page declares) may overrule an unsure label, never a sure one."""
     langs = tuple(langs)
     words = _WORD.findall(text)
     if not words:
-        return langs[0]
+        return langs[0], 0.0
     letters = "".join(words)
     cyr = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
     cyrillic = cyr > len(letters) / 2
     candidates = tuple(l for l in langs if (l in ("ru", "ky")) == cyrillic) or langs
     if len(candidates) == 1:
-        return candidates[0]
+        return candidates[0], 1.0
     if cyrillic and {"ky", "ru"} <= set(candidates):
         ky_marks = sum(ch in _KY_LETTERS for ch in letters)
         ru_marks = sum(ch in _RU_ONLY for ch in letters)
         if ky_marks and ky_marks >= ru_marks:
-            return "ky"
+            return "ky", 1.0
     lowered = [w.casefold() for w in words]
     if len(words) <= 30:
         votes = {l: sum(w in _FUNCTION_WORDS.get(l, ()) for w in lowered) for l in candidates}
         if not cyrillic and "tr" in candidates and any(ch in _TR_LETTERS for ch in letters):
             # Turkish letters in a short Latin text count only outside capitalised names.
             votes["tr"] += sum(any(c in _TR_LETTERS for c in w) for w in words if not w[:1].isupper())
-        best = max(votes.values())
+        ranked = sorted(votes.values(), reverse=True)
+        best = ranked[0]
         leaders = [l for l, v in votes.items() if v == best]
         if best > 0 and len(leaders) == 1:
-            return leaders[0]
-    lang, _ = _identifier(candidates).classify(text)
-    return lang
+            lead = leaders[0]
+            margin = best - (ranked[1] if len(ranked) > 1 else 0)
+            turkish_letters = any(ch in _TR_LETTERS for ch in letters)
+            agree = (lead == "tr" and turkish_letters) or (lead == "en" and not turkish_letters)
+            return lead, 1.0 if margin >= _DECISIVE_VOTES or agree else _ONE_VOTE_CONFIDENCE
+    lang, probability = _identifier(candidates).classify(text)
+    return lang, float(probability)
 

@@ -21,9 +21,17 @@ def section_label(section: tuple[str, ...]) -> str:
     return " > ".join([*trail, section[-1]])
 
 
+KINDS = ("body", "front", "back")  # where a passage stands: the text itself, or the matter before or after it
+
+
 @dataclass(frozen=True)
 class Chunk:
-    """A citable passage: whole sentences from one section, one language, one document."""
+    """A citable passage: whole sentences from one section, one language, one document.
+
+    `kind` tells the body from front matter (title page, copyright, contents) and back matter (index,
+    references): answers come from the body. `page_label` is the page as printed ("iv", "T-2") where that
+    is not simply the number `page_start` (never below 1); "" otherwise.
+    """
 
     id: str
     doc_id: str
@@ -34,6 +42,8 @@ class Chunk:
     lang: str
     start: int  # character offsets into the document's repaired text
     end: int
+    kind: str = "body"
+    page_label: str = ""
 
     @staticmethod
     def make_id(doc_id: str, text: str, section: tuple[str, ...]) -> str:
@@ -44,6 +54,11 @@ class Chunk:
     @property
     def section_path(self) -> str:
         return section_label(self.section)
+
+    @property
+    def page_text(self) -> str:
+        """The page as a reader finds it in the document: its printed label, else its number."""
+        return self.page_label or str(self.page_start)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,10 +72,14 @@ class Chunk:
             "lang": self.lang,
             "start": self.start,
             "end": self.end,
+            "kind": self.kind,
+            "page_label": self.page_text,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Chunk:
+        """The inverse of `to_dict`; a chunk stored before kinds and labels existed is body text."""
+        label = str(d.get("page_label") or "")
         return cls(
             id=d["id"],
             doc_id=d["doc"],
@@ -71,6 +90,8 @@ class Chunk:
             lang=d["lang"],
             start=int(d["start"]),
             end=int(d["end"]),
+            kind=d.get("kind", "body"),
+            page_label="" if label == str(d["page"]) else label,
         )
 
 

@@ -56,3 +56,33 @@ def thesis_engine(thesis_dir: Path):
     eng = Engine(Settings(data_dir=thesis_dir))
     eng.warm_up()
     return eng
+
+
+# The second corpus, written by nobody here: Debian's own documentation, installed as Debian packages
+# (.ci/run installs them). Tests over it skip, saying what to install, where the packages are absent.
+HANDBOOK_HTML = Path("/usr/share/doc/debian-handbook/html")
+DEBIAN_PDFS = {
+    "libtasn1.pdf": Path("/usr/share/doc/libtasn1-doc/libtasn1.pdf"),
+    "shared-mime-info-spec.pdf": Path("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf"),
+}
+BENCHMARK_DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
+HANDBOOK_LOCALES = {"tr-TR": "tr", "ru-RU": "ru", "en-US": "en"}
+
+
+@pytest.fixture(scope="session")
+def handbook_pages() -> list[str]:
+    """The Handbook pages translated into Turkish (benchmarks/data/handbook_pages.txt), present in every locale."""
+    pages = [l.strip() for l in (BENCHMARK_DATA / "handbook_pages.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
+    missing = [f"{loc}/{p}" for loc in HANDBOOK_LOCALES for p in pages if not (HANDBOOK_HTML / loc / p).is_file()]
+    if missing:
+        pytest.skip(f"Debian Administrator's Handbook not installed ({missing[0]} missing): apt-get install debian-handbook")
+    return pages
+
+
+@pytest.fixture(scope="session")
+def debian_pdfs() -> dict[str, Path]:
+    """The two Debian PDFs whose passages benchmarks/data/pdf_sections.jsonl places by hand."""
+    missing = [str(p) for p in DEBIAN_PDFS.values() if not p.is_file()]
+    if missing:
+        pytest.skip(f"{missing[0]} missing: apt-get install libtasn1-doc shared-mime-info")
+    return DEBIAN_PDFS

@@ -22,13 +22,7 @@ from ui import render as R
 
 log = logging.getLogger(__name__)
 
-ALLOWED_EXT = (".txt", ".md", ".pdf")
-EXAMPLES = [
-    "Türkiye ile Kırgızistan arasındaki ticaret hacmi 2019'da ne kadardı?",
-    "Which Turkish drones did Azerbaijan use in the 2020 Karabakh war?",
-    "Ahmet Yesevi Türbesi'nin restorasyonuna Türkiye ne kadar destek verdi?",
-    "When was the Organization of Turkic States founded?",
-]
+ALLOWED_EXT = (".txt", ".md", ".pdf", ".html", ".htm", ".docx")
 
 # Interface strings; the switch at the top (defaulting to the browser's language) relabels every component.
 UI: dict[str, dict[str, str]] = {
@@ -132,6 +126,8 @@ def sniff_problem(path: Path, ext: str) -> str | None:
         head = f.read(8192)
     if ext == ".pdf":
         return None if head.lstrip()[:5] == b"%PDF-" else "the file is named .pdf but is not a PDF"
+    if ext == ".docx":
+        return None if head.startswith(b"PK\x03\x04") else "the file is named .docx but is not a Word document"
     if not head.strip():
         return "the file is empty"
     for magic, kind in _MAGIC.items():
@@ -175,9 +171,12 @@ def build_app(engine: Any) -> gr.Blocks:
     def doc_ids() -> list[str]:
         return [d.doc_id for d in engine.documents()]
 
+    view = engine.overview()  # what is ingested: the header's description and the example questions
     with gr.Blocks(title="kaynak", analytics_enabled=False) as demo:
         with gr.Row(equal_height=True):
-            L(gr.Markdown(UI["en"]["title"]), "value", "title")
+            with gr.Column():
+                L(gr.Markdown(UI["en"]["title"]), "value", "title")
+                corpus = gr.Markdown(view.subtitle("en"), elem_id="k-corpus")
             ui_lang = gr.Radio([("Türkçe", "tr"), ("English", "en")], value="en", show_label=False, scale=0,
                                min_width=220, elem_id="k-ui-lang", container=False)
 
@@ -200,7 +199,7 @@ def build_app(engine: Any) -> gr.Blocks:
                             with gr.Column(scale=1, min_width=120):
                                 ask_btn = L(gr.Button(UI["en"]["ask"], variant="primary", elem_id="k-ask"), "value", "ask")
                                 clear_btn = L(gr.Button(UI["en"]["clear"], elem_id="k-clear"), "value", "clear")
-                        gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question],
+                        gr.Examples(examples=[[q] for q in view.examples], inputs=[question],
                                     label="Örnek sorular · Example questions")
                     with gr.Column(scale=2):
                         sources = gr.HTML(f'<div class="k-empty">{R.esc(UI["en"]["sources_ph"])}</div>',
@@ -286,6 +285,8 @@ def build_app(engine: Any) -> gr.Blocks:
 
         ui_lang.change(set_lang, [ui_lang], [c for c, _, _ in relabel], queue=False, show_progress="hidden",
                        api_visibility="private")
+        ui_lang.change(lambda lang: engine.overview().subtitle(lang), [ui_lang], [corpus], queue=False,
+                       show_progress="hidden", api_visibility="private")
         demo.load(lambda x: x, [ui_lang], [ui_lang], js=BROWSER_LANG_JS, queue=False, show_progress="hidden",
                   api_visibility="private")
 
@@ -423,7 +424,7 @@ def build_app(engine: Any) -> gr.Blocks:
                     lines_bad.append(f"{orig!r}: the file name has no usable characters")
                     continue
                 if ext not in ALLOWED_EXT:
-                    lines_bad.append(f"{orig!r}: unsupported type {ext or '(none)'}; upload .txt, .md or .pdf")
+                    lines_bad.append(f"{orig!r}: unsupported type {ext or '(none)'}; upload {', '.join(ALLOWED_EXT)}")
                     continue
                 size = src.stat().st_size
                 if size > max_mb * 1024 * 1024:

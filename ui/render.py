@@ -87,10 +87,11 @@ def _md_safe(s: str) -> str:
 
 
 def page_label(chunk: Chunk, ui_lang: str = "en") -> str:
+    """The page as printed ("p. 38", "s. iv"), with the last page when the passage runs on to another."""
     abbr = PAGE_ABBR.get(ui_lang, "p.")
     if chunk.page_end and chunk.page_end != chunk.page_start:
-        return f"{abbr} {chunk.page_start}–{chunk.page_end}"
-    return f"{abbr} {chunk.page_start}"
+        return f"{abbr} {chunk.page_text}–{chunk.page_end}"
+    return f"{abbr} {chunk.page_text}"
 
 
 def source_id(uid: str, n: int) -> str:

@@ -104,3 +104,25 @@ def test_ingest_mixed_directory_reports_each_failure(tmp_path: Path, model_path:
     assert "added good.txt" in out.stdout
     docs = run(["docs", "--json"], data, KAYNAK_AUTO_INGEST="false")
     assert [json.loads(l)["doc_id"] for l in docs.stdout.splitlines()] == ["good.txt"]
+
+
+def test_same_named_files_are_two_documents(tmp_path: Path, model_path: Path) -> None:
+    for folder, text in (("a", "Manas Üniversitesi Bişkek'te 1995 yılında kurulmuştur. "),
+                         ("b", "Yunus Emre Enstitüsü Türkçe kursları düzenlemektedir. ")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.txt").write_text(text * 5, encoding="utf-8")
+    data = tmp_path / "data"
+    env = {"KAYNAK_AUTO_INGEST": "false"}
+    out = run(["ingest", "-q", str(tmp_path / "a" / "notes.txt"), str(tmp_path / "b" / "notes.txt")], data, **env)
+    assert out.returncode == 0, out.stderr
+    assert "added a/notes.txt" in out.stdout and "added b/notes.txt" in out.stdout
+    docs = [json.loads(l) for l in run(["docs", "--json"], data, **env).stdout.splitlines()]
+    assert [d["doc_id"] for d in docs] == ["a/notes.txt", "b/notes.txt"]
+    assert [Path(d["path"]) for d in docs] == [(tmp_path / f / "notes.txt").resolve() for f in "ab"]
+    chunks = [json.loads(l) for l in run(["chunks", "--json"], data, **env).stdout.splitlines()]
+    assert {c["doc"] for c in chunks} == {"a/notes.txt", "b/notes.txt"}
+    assert all(c["kind"] == "body" for c in chunks)
+    removed = run(["remove", "b/notes.txt"], data, **env)
+    assert removed.returncode == 0 and "removed b/notes.txt" in removed.stdout
+    left = [json.loads(l)["doc_id"] for l in run(["docs", "--json"], data, **env).stdout.splitlines()]
+    assert left == ["a/notes.txt"]

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -464,11 +465,17 @@ def test_kill_cli_inside_real_commit(thesis_dir: Path, tmp_path: Path, embedder:
     shutil.copytree(thesis_dir, data)
     eng = make_engine(data, embedder)
     store = Store(eng.settings)
+    # a document is the file at one place: the stored thesis is made the one at `thesis`, as if ingested from
+    # there, so that changing that file changes the stored document (few new chunks)
+    thesis = tmp_path / "thesis.txt"
+    snap = store.load()
+    snap.manifest.docs["thesis.txt"] = replace(snap.manifest.docs["thesis.txt"], path=str(thesis.resolve()))
+    with store.writer():
+        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors), snap.sentences)
     gen = store.current()
     queries = ["Türkiye Maarif Vakfı", "Şakir Zümre", "Азербайжан менен аскердик кызматташтык"]
     state = [[h.chunk.id for h in eng.search(q, k=5)] for q in queries]
 
-    thesis = tmp_path / "thesis.txt"  # same doc id as the stored one: a changed document, few new chunks
     thesis.write_text(BUNDLED_CORPUS.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
     proc = subprocess.Popen(
         [KAYNAK, "--data-dir", str(data), "ingest", "--quiet", str(thesis)],

@@ -85,12 +85,12 @@ def test_legacy_encoded_text_files(tmp_path: Path, text: str, encoding: str, lan
 def test_iter_files_expands_directories(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / ".hidden").mkdir()
-    for name in ("b.txt", "a.md", "sub/c.pdf", "sub/d.docx", ".hidden/e.txt", ".f.txt"):
+    for name in ("b.txt", "a.md", "sub/c.pdf", "sub/d.odt", ".hidden/e.txt", ".f.txt"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     files = iter_files([tmp_path])
-    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["a.md", "b.txt", "sub/c.pdf", "sub/d.docx"]
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["a.md", "b.txt", "sub/c.pdf", "sub/d.odt"]
     with pytest.raises(IngestError, match="unsupported"):
-        parse_document(tmp_path / "sub" / "d.docx", Settings())
+        parse_document(tmp_path / "sub" / "d.odt", Settings())
 
 
 def test_stats(thesis: ParsedDocument) -> None:

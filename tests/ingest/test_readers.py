@@ -26,7 +26,7 @@ def test_utf8_text(tmp_path: Path) -> None:
     p = tmp_path / "a.txt"
     p.write_text(TR, encoding="utf-8")
     doc = read_document(p, 10)
-    assert (doc.text, doc.kind, doc.doc_id, doc.page_breaks) == (TR, "text", "a.txt", None)
+    assert (doc.text, doc.kind, doc.doc_id, doc.layout) == (TR, "text", "a.txt", None)
     assert len(doc.sha256) == 64
 
 
@@ -84,9 +84,9 @@ def test_binary(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_lists_supported(tmp_path: Path) -> None:
-    p = tmp_path / "doc.docx"
+    p = tmp_path / "doc.odt"
     p.write_text(TR, encoding="utf-8")
-    err = _raises(p, "unsupported", ".docx")
+    err = _raises(p, "unsupported", ".odt")
     for suffix in SUPPORTED_SUFFIXES:
         assert suffix in str(err)
 
@@ -120,9 +120,10 @@ def _pdf(path: Path, font: Path, pages: list[str], **encryption: str) -> Path:
 
 def test_pdf_pages(tmp_path: Path, ttf_font: Path) -> None:
     doc = read_document(_pdf(tmp_path / "two.pdf", ttf_font, [TR, RU]), 10)
-    assert doc.kind == "pdf" and doc.page_breaks is not None and len(doc.page_breaks) == 2
-    first, second = doc.text[: doc.page_breaks[1]], doc.text[doc.page_breaks[1] :]
-    assert "Kırgızistan" in first and "тюркским" in second
+    assert doc.kind == "pdf" and doc.layout is not None
+    by_page = {p: " ".join(l.text for l in doc.layout.lines if l.page == p) for p in (1, 2)}
+    assert "Kırgızistan" in by_page[1] and "тюркским" in by_page[2]
+    assert doc.layout.printed == {1: (1, ""), 2: (2, "")}
 
 
 def test_encrypted_pdf(tmp_path: Path, ttf_font: Path) -> None:

@@ -1,0 +1,111 @@
+"""What is ingested, in words the web app can show: a line describing the documents and example questions.
+
+The examples are drawn from the documents present: each document's largest sections, asked about in the
+language they are written in. The bundled thesis keeps the questions written for it, and only while it is
+ingested (it is recognised by its bytes, whatever name it was ingested under).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from index.store import DocRecord
+from ingest.matter import without_number
+from kaynak.config import BUNDLED_CORPUS
+from kaynak.types import Chunk
+
+THESIS_EXAMPLES = (
+    "Türkiye ile Kırgızistan arasındaki ticaret hacmi 2019'da ne kadardı?",
+    "Which Turkish drones did Azerbaijan use in the 2020 Karabakh war?",
+    "Ahmet Yesevi Türbesi'nin restorasyonuna Türkiye ne kadar destek verdi?",
+    "When was the Organization of Turkic States founded?",
+)
+MAX_EXAMPLES = 6
+MAX_NAMED = 3  # documents named in the description; the rest are counted
+_ASK_ABOUT = {
+    "tr": "Belgede «{topic}» hakkında ne deniyor?",
+    "en": "What does the document say about “{topic}”?",
+    "ru": "Что говорится в документе о «{topic}»?",
+    "ky": "Документте «{topic}» жөнүндө эмне айтылат?",
+}
+_LANGUAGE_NAMES = {
+    "tr": {"tr": "Türkçe", "en": "İngilizce", "ru": "Rusça", "ky": "Kırgızca"},
+    "en": {"tr": "Turkish", "en": "English", "ru": "Russian", "ky": "Kyrgyz"},
+}
+_WORDS = {
+    "tr": {"none": "Henüz belge eklenmedi: Belgeler sekmesinden ekleyin.", "doc": "{n} belge", "docs": "{n} belge",
+           "more": "{n} belge daha", "passages": "pasajlar"},
+    "en": {"none": "Nothing is ingested yet: add a document in the Documents tab.", "doc": "{n} document",
+           "docs": "{n} documents", "more": "{n} more", "passages": "passages in"},
+}
+
+
+@lru_cache(maxsize=1)
+def _bundled_sha256() -> str:
+    path = Path(BUNDLED_CORPUS)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The documents present (their titles or names), passages per language, and example questions."""
+
+    names: tuple[str, ...]
+    langs: tuple[tuple[str, int], ...]  # (language, passages), most first
+    examples: tuple[str, ...]
+
+    def subtitle(self, ui_lang: str) -> str:
+        """One line for the page header, in the interface language (Turkish or English)."""
+        words = _WORDS.get(ui_lang, _WORDS["en"])
+        if not self.names:
+            return words["none"]
+        named = ", ".join(self.names[:MAX_NAMED])
+        if len(self.names) > MAX_NAMED:
+            named += f" (+{words['more'].format(n=len(self.names) - MAX_NAMED)})"
+        names = _LANGUAGE_NAMES.get(ui_lang, _LANGUAGE_NAMES["en"])
+        langs = ", ".join(names.get(lang, lang) for lang, _ in self.langs)
+        count = words["doc" if len(self.names) == 1 else "docs"].format(n=len(self.names))
+        return f"{count}: {named} — {words['passages']} {langs}."
+
+
+def example_questions(chunks: Sequence[Chunk], limit: int) -> list[str]:
+    """Questions about each document's largest body sections, in their language, taking documents in turn."""
+    size: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    langs: dict[tuple[str, tuple[str, ...]], Counter[str]] = {}
+    for c in chunks:
+        if c.kind == "body" and c.section:
+            size[(c.doc_id, c.section)] += 1
+            langs.setdefault((c.doc_id, c.section), Counter())[c.lang] += 1
+    by_doc: dict[str, list[tuple[str, ...]]] = {}
+    for (doc, section), _ in size.most_common():
+        by_doc.setdefault(doc, []).append(section)
+    out: list[str] = []
+    topics: set[str] = set()
+    for turn in range(max((len(s) for s in by_doc.values()), default=0)):
+        for doc in sorted(by_doc):
+            if turn < len(by_doc[doc]) and len(out) < limit:
+                section = by_doc[doc][turn]
+                topic = without_number(section[-1])
+                lang = langs[(doc, section)].most_common(1)[0][0]
+                if topic.casefold() not in topics and lang in _ASK_ABOUT:
+                    topics.add(topic.casefold())
+                    out.append(_ASK_ABOUT[lang].format(topic=topic))
+    return out
+
+
+def overview(docs: Sequence[DocRecord], chunks: Sequence[Chunk]) -> Overview:
+    """What the web app says about the documents present."""
+    thesis = {d.doc_id for d in docs if d.sha256 and d.sha256 == _bundled_sha256()}
+    examples = list(THESIS_EXAMPLES) if thesis else []
+    others = [c for c in chunks if c.doc_id not in thesis]
+    examples += example_questions(others, MAX_EXAMPLES - len(examples))
+    langs = Counter(c.lang for c in chunks)
+    return Overview(
+        names=tuple(d.title or d.doc_id for d in docs),
+        langs=tuple(langs.most_common()),
+        examples=tuple(examples),
+    )

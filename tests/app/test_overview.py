@@ -1,0 +1,58 @@
+"""What the web app says about the documents present: names, languages, example questions from the documents."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from app.overview import THESIS_EXAMPLES, overview
+from index.store import DocRecord
+from ingest.pipeline import ParsedDocument, parse_document
+from kaynak.config import BUNDLED_CORPUS, Settings
+
+
+def record(doc: ParsedDocument) -> DocRecord:
+    return DocRecord(doc.doc_id, str(doc.path), doc.sha256, doc.kind, "2", len(doc.chunks), {}, "", doc.title)
+
+
+@pytest.fixture(scope="module")
+def thesis_parsed() -> ParsedDocument:
+    return parse_document(BUNDLED_CORPUS, Settings())
+
+
+@pytest.fixture(scope="module")
+def libtasn1(debian_pdfs: dict[str, Path]) -> ParsedDocument:
+    return parse_document(debian_pdfs["libtasn1.pdf"], Settings())
+
+
+def test_thesis_examples_only_with_the_thesis(thesis_parsed: ParsedDocument, libtasn1: ParsedDocument) -> None:
+    alone = overview([record(thesis_parsed)], thesis_parsed.chunks)
+    assert alone.examples == THESIS_EXAMPLES
+    assert alone.subtitle("en") == "1 document: thesis.txt — passages in Turkish, Kyrgyz, Russian, English."
+    both = overview([record(libtasn1), record(thesis_parsed)], [*libtasn1.chunks, *thesis_parsed.chunks])
+    assert both.examples[:4] == THESIS_EXAMPLES and len(both.examples) > 4
+    assert both.subtitle("tr").startswith("2 belge: Libtasn1, thesis.txt")
+
+
+def test_examples_come_from_the_documents(libtasn1: ParsedDocument) -> None:
+    view = overview([record(libtasn1)], libtasn1.chunks)
+    assert view.names == ("Libtasn1",) and view.langs == (("en", len(libtasn1.chunks)),)
+    assert view.examples and not set(view.examples) & set(THESIS_EXAMPLES)
+    titles = {t for c in libtasn1.chunks if c.kind == "body" for t in c.section}
+    for question in view.examples:
+        topic = question.split("“")[1].split("”")[0]
+        assert question.startswith("What does the document say about") and any(t.endswith(topic) for t in titles)
+
+
+def test_thesis_known_by_its_bytes(thesis_parsed: ParsedDocument) -> None:
+    renamed = record(thesis_parsed)
+    renamed.doc_id = "tez/metin.txt"
+    assert hashlib.sha256(BUNDLED_CORPUS.read_bytes()).hexdigest() == renamed.sha256
+    assert overview([renamed], []).examples == THESIS_EXAMPLES
+
+
+def test_nothing_ingested() -> None:
+    view = overview([], [])
+    assert view.examples == () and "Nothing is ingested yet" in view.subtitle("en")
+    assert "Henüz belge eklenmedi" in view.subtitle("tr")
