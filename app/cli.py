@@ -234,14 +234,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"({answer.reason})", file=sys.stderr)
     for c in answer.citations:
         ch = c.chunk
-        print(f"[{c.n}] {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})
-    “{c.quote}”")
+        print(f"[{c.n}] {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{c.quote}”")
     if answer.related:
         print("Related passages — not an answer:")
         for r in answer.related:
             ch = r.chunk
-            print(f"  {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})
-    “{r.sentence}”")
+            print(f"  {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{r.sentence}”")
     return 0
 
 
