@@ -13,40 +13,39 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ui.i18n import N_, Gettext
+import filetype
+from pathvalidate import sanitize_filename
+
+from ui.i18n import Gettext
 from ui.render import esc
 
 log = logging.getLogger(__name__)
 
 ALLOWED_EXT = (".txt", ".md", ".pdf")
-_SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 # One ingest at a time: the store commits generations one after another.
 INGEST_LOCK = threading.Lock()
 
-_MAGIC = {b"%PDF-": N_("a PDF file"), b"PK\x03\x04": N_("a ZIP/Office file"), b"\x7fELF": N_("a program"),
-          b"\x89PNG": N_("a PNG image"), b"\xff\xd8\xff": N_("a JPEG image"), b"GIF8": N_("a GIF image"),
-          b"\x1f\x8b": N_("a gzip archive"), b"MZ": N_("a Windows program")}
-
 
 def safe_filename(name: str) -> str:
-    """Basename only, safe characters, no leading dots: "../../x.txt" -> "x.txt"; "" when nothing is left."""
+    """The base name, made valid on every platform by pathvalidate, without a leading dot (no hidden files):
+    "../../x.txt" -> "x.txt"; "" when nothing is left."""
     base = re.split(r"[\\/]", str(name or ""))[-1]
-    base = _SAFE_NAME.sub("_", base).strip(" .")
-    base = re.sub(r"_+", "_", base)
-    return base[:120]
+    return sanitize_filename(base, replacement_text="_", max_len=120).lstrip(". ")
 
 
 def sniff_problem(path: Path, ext: str, _: Gettext) -> str | None:
-    """Why the content does not match the extension, or None."""
+    """Why the content does not match the extension, or None. The kind of a binary file is filetype's guess
+    from its first bytes; text is told from binary by NUL and control bytes, which filetype does not judge."""
     with open(path, "rb") as f:
         head = f.read(8192)
+    kind = filetype.guess(head)
     if ext == ".pdf":
-        return None if head.lstrip()[:5] == b"%PDF-" else _("the file is named .pdf but is not a PDF")
+        return None if kind and kind.extension == "pdf" else _("the file is named .pdf but is not a PDF")
     if not head.strip():
         return _("the file is empty")
-    for magic, kind in _MAGIC.items():
-        if head.startswith(magic):
-            return _("the file is named {ext} but its content is {kind}, not text").format(ext=ext, kind=_(kind))
+    if kind:
+        return _("the file is named {ext} but holds {kind} data, not text").format(
+            ext=ext, kind=kind.extension.upper())
     binary = _("the file is named {ext} but its content is binary, not text").format(ext=ext)
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return binary
@@ -54,20 +53,12 @@ def sniff_problem(path: Path, ext: str, _: Gettext) -> str | None:
     return binary if ctrl > max(8, len(head) // 50) else None
 
 
-def _in_dir(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def _checked_copy(data: dict[str, Any], cache_root: Path, uploads_dir: Path, max_mb: float,
                   _: Gettext) -> tuple[Path, str] | str:
     """Copy one upload into ``uploads_dir`` -> (stored path, note on renaming), or why it was refused."""
     src = Path(str(data.get("path") or ""))
     orig = str(data.get("orig_name") or src.name)
-    if not src.is_file() or not _in_dir(src, cache_root):
+    if not src.is_file() or not src.resolve().is_relative_to(cache_root.resolve()):
         return _("{name}: not an uploaded file").format(name=repr(orig))
     name = safe_filename(orig)
     ext = Path(name).suffix.lower()

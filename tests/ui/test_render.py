@@ -122,7 +122,9 @@ def test_uid_cannot_inject_markup():
 def test_safe_filename():
     assert safe_filename("../../x.txt") == "x.txt"
     assert safe_filename("..\\..\\evil.md") == "evil.md"
-    assert safe_filename("tez özeti (v2).txt") == "tez özeti _v2_.txt"
+    assert safe_filename("tez özeti (v2).txt") == "tez özeti (v2).txt"
+    assert safe_filename('a:b*c?"<x>.md') == "a_b_c___x_.md"
+    assert safe_filename("CON.txt") == "CON_.txt"  # a reserved device name on Windows
     assert safe_filename("...") == ""
     assert safe_filename(".hidden.txt") == "hidden.txt"
 
@@ -133,9 +135,11 @@ def test_sniff(tmp_path):
     assert "binary" in sniff_problem(binary, ".txt", EN)
     elf = tmp_path / "b.txt"
     elf.write_bytes(b"\x7fELF" + b"\x00" * 100)
-    assert sniff_problem(elf, ".txt", EN) == "the file is named .txt but its content is a program, not text"
-    assert sniff_problem(elf, ".txt", translator("ru")) == (
-        "файл назван .txt, но его содержимое — исполняемый файл, а не текст")
+    assert sniff_problem(elf, ".txt", EN) == "the file is named .txt but holds ELF data, not text"
+    assert sniff_problem(elf, ".txt", translator("ru")) == "файл назван .txt, но содержит данные ELF, а не текст"
+    png = tmp_path / "e.md"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    assert sniff_problem(png, ".md", translator("tr")) == "dosyanın adı .md ile bitiyor ama içeriği metin değil, PNG verisi"
     good = tmp_path / "c.md"
     good.write_text("# Başlık\n\nMetin.\n", encoding="utf-8")
     assert sniff_problem(good, ".md", EN) is None
