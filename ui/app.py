@@ -87,8 +87,6 @@ class Labels:
                 english = getattr(component, prop)
                 if prop == "choices":
                     values[prop] = [(_(label), value) for label, value in english]
-                elif prop == "headers":
-                    values[prop] = [_(h) for h in english]
                 else:
                     values[prop] = _(english)
             out.append(gr.update(**values))
