@@ -2,7 +2,8 @@
 
 The library hands over data (``Answer`` with ``Citation`` offsets into ``chunk.text``); only this module turns
 it into markup, kotaemon-style. Chips (``<a class="k-chip">``) point at source cards by element id; the page
-script in ``ui/app.py`` scrolls to and flashes the card when a chip is clicked.
+script in ``ui/app.py`` scrolls to and flashes the card when a chip is clicked. Every word of interface text
+comes from the catalogue of ``ui_lang`` (``ui.i18n``); the document's own text is shown as it is.
 """
 from __future__ import annotations
 
@@ -10,72 +11,13 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from kaynak.types import Answer, Chunk, Citation, Hit
-
-LANG_NAMES = {"tr": "Türkçe", "ky": "Кыргызча", "ru": "Русский", "en": "English"}
-# Printed-page abbreviation in the interface language ("s. 38" / "p. 38").
-PAGE_ABBR = {"tr": "s.", "en": "p."}
-
-TEXT = {
-    "tr": {
-        "sources": "Kaynaklar",
-        "no_sources": "Bu cevapta kaynak gösterilmedi.",
-        "refused": "Belgede yok",
-        "refused_hint": "Bu sorunun cevabı yüklenen belgelerde bulunamadı.",
-        "fallback": "Yedek cevap",
-        "question": "Soru",
-        "no_hits": "Bu dilde pasaj bulunamadı.",
-        "counterparts": "Diğer dillerdeki karşılıkları",
-        "selected": "Seçilen pasaj",
-        "error": "Hata",
-    },
-    "en": {
-        "sources": "Sources",
-        "no_sources": "No sources cited for this answer.",
-        "refused": "Not in the document",
-        "refused_hint": "The answer to this question was not found in the ingested documents.",
-        "fallback": "Fallback answer",
-        "question": "Question",
-        "no_hits": "No passages in this language.",
-        "counterparts": "Counterparts in the other languages",
-        "selected": "Selected passage",
-        "error": "Error",
-    },
-}
+from kaynak.types import Answer, Chunk, Citation, Hit, Related
+from ui.i18n import LANG_NAMES, translator
+from ui.messages import library_text
 
 _MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 # Characters that would turn plain answer text into Markdown formatting inside the chat bubble.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
-
-
-# The library's reasons are English (stable for JSON and log readers); the Turkish interface shows the usual
-# ones in Turkish. Endpoint error details (HTTP codes, exception text) stay as they came.
-_REASONS_TR = [
-    (re.compile(r"no passage was found"), "hiç pasaj bulunamadı"),
-    (re.compile(r"the best passage does not answer this question \(support ([\d.]+)\)"),
-     r"en iyi pasaj bu soruyu cevaplamıyor (destek \1)"),
-    (re.compile(r"the passages found hold no amount"), "bulunan pasajlarda sorulan miktar yok"),
-    (re.compile(r"the passages found hold no date"), "bulunan pasajlarda sorulan tarih yok"),
-    (re.compile(r"the passages found do not mention (.+)"), r"bulunan pasajlar şunlardan söz etmiyor: \1"),
-    (re.compile(r"the LLM found no answer in the passages"), "LLM pasajlarda cevap bulamadı"),
-    (re.compile(r"no LLM configured"), "LLM ayarlanmamış"),
-    (re.compile(r"no passages were retrieved"), "hiç pasaj getirilmedi"),
-    (re.compile(r"LLM endpoint unreachable at"), "LLM uç noktasına ulaşılamadı:"),
-    (re.compile(r"LLM endpoint gave no usable reply at"), "LLM uç noktası kullanılabilir cevap vermedi:"),
-    (re.compile(r"offline answer shown"), "çevrimdışı cevap gösterildi"),
-]
-
-
-def reason_text(reason: str, ui_lang: str = "en") -> str:
-    """Why kaynak refused or fell back, in the interface language where a translation is known."""
-    if ui_lang == "tr":
-        for pattern, turkish in _REASONS_TR:
-            reason = pattern.sub(turkish, reason)
-    return reason
-
-
-def t(key: str, ui_lang: str = "en") -> str:
-    return TEXT.get(ui_lang, TEXT["en"]).get(key, TEXT["en"][key])
 
 
 def esc(s: object) -> str:
@@ -83,12 +25,15 @@ def esc(s: object) -> str:
 
 
 def _md_safe(s: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", esc(s))
+    """Markdown specials backslashed first, then html-escaped: the other way round, the '#' of the "&#x27;"
+    that escaping makes of an apostrophe ("Türkiye'nin") was backslashed and the bubble showed the entity."""
+    return esc(_MD_SPECIAL.sub(r"\\\1", s))
 
 
 def page_label(chunk: Chunk, ui_lang: str = "en") -> str:
-    """The page as printed ("p. 38", "s. iv"), with the last page when the passage runs on to another."""
-    abbr = PAGE_ABBR.get(ui_lang, "p.")
+    """The printed page in the interface's abbreviation: "p. 38", "s. 38", "с. 38", "б. 3–4"."""
+    _ = translator(ui_lang)
+    abbr = _("p.")
     if chunk.page_end and chunk.page_end != chunk.page_start:
         return f"{abbr} {chunk.page_text}–{chunk.page_end}"
     return f"{abbr} {chunk.page_text}"
@@ -154,6 +99,24 @@ def source_card(c: Citation, uid: str, ui_lang: str = "en") -> str:
     )
 
 
+def related_card(r: Related, ui_lang: str = "en") -> str:
+    """A passage near a refused question: where it is and its closest sentence, with no number to cite it by."""
+    return (
+        f'<div class="k-rel" data-chunk="{esc(r.chunk.id)}"><div class="k-src-head">{_meta(r.chunk, ui_lang)}</div>'
+        f'<blockquote class="k-rel-text">{esc(r.sentence)}</blockquote></div>'
+    )
+
+
+def related_html(related: Sequence[Related], ui_lang: str = "en") -> str:
+    """The related passages of a refusal, under a heading that says they are not an answer."""
+    _ = translator(ui_lang)
+    title = esc(_("Related passages — not an answer"))
+    note = esc(_("The closest the documents come to the question; none of them answers it."))
+    cards = "".join(related_card(r, ui_lang) for r in related)
+    return (f'<div class="k-related"><div class="k-related-title">{title}</div>'
+            f'<div class="k-related-note">{note}</div>{cards}</div>')
+
+
 def _first_per_n(citations: Sequence[Citation]) -> list[Citation]:
     seen, out = set(), []
     for c in sorted(citations, key=lambda c: c.n):
@@ -164,30 +127,38 @@ def _first_per_n(citations: Sequence[Citation]) -> list[Citation]:
 
 
 def sources_html(answer: Answer, uid: str, ui_lang: str = "en", question: str = "") -> str:
-    """The sources panel for one answer: one card per cited passage, quote highlighted."""
-    head = f'<div class="k-sources-title">{esc(t("sources", ui_lang))}'
-    if question:
-        head += f' <span class="k-q">— {esc(question[:160])}</span>'
-    head += "</div>"
-    cards = [source_card(c, uid, ui_lang) for c in _first_per_n(answer.citations)]
-    body = "".join(cards) or f'<div class="k-empty">{esc(t("no_sources", ui_lang))}</div>'
+    """The sources panel for one answer: a card per cited passage (quote highlighted); under a refusal, the
+    related passages, set apart from citations."""
+    _ = translator(ui_lang)
+    asked = f' <span class="k-q">— {esc(question[:160])}</span>' if question else ""
+    title = esc(_("Sources"))
+    head = f'<div class="k-sources-title">{title}{asked}</div>'
+    body = "".join(source_card(c, uid, ui_lang) for c in _first_per_n(answer.citations))
+    if answer.refused:
+        body = body or empty_html(_("Not in the document"))
+        if answer.related:
+            body += related_html(answer.related, ui_lang)
+    body = body or empty_html(_("No sources cited for this answer."))
     return f'<div class="k-sources" data-answer="{_slug(uid)}">{head}{body}</div>'
 
 
 def answer_html(answer: Answer, uid: str, ui_lang: str = "en") -> str:
     """The chat bubble for a final answer: refusal notice or text with chips, plus a fallback label."""
+    _ = translator(ui_lang)
     parts = []
     if answer.refused:
-        parts.append(
-            f'<div class="k-refused"><b>⚠ {esc(t("refused", ui_lang))}</b> — {esc(t("refused_hint", ui_lang))}'
-            + (f'<div class="k-reason">{esc(reason_text(answer.reason, ui_lang))}</div>' if answer.reason else "")
-            + "</div>"
-        )
+        hint = _("The answer to this question was not found in the ingested documents.")
+        if answer.related:
+            hint += " " + _("Related passages are listed under Sources.")
+        title = esc(_("Not in the document"))
+        why = f'<div class="k-reason">{esc(library_text(answer.reason, _))}</div>' if answer.reason else ""
+        parts.append(f'<div class="k-refused"><b>⚠ {title}</b> — {esc(hint)}{why}</div>')
     if answer.text and not (answer.refused and not answer.citations and _same(answer.text, answer.reason)):
         parts.append(answer_text_html(answer.text, uid, (c.n for c in answer.citations)))
     if answer.fallback:
-        reason = f": {esc(reason_text(answer.reason, ui_lang))}" if answer.reason and not answer.refused else ""
-        parts.append(f'<div class="k-fallback">{esc(t("fallback", ui_lang))}{reason}</div>')
+        reason = f": {esc(library_text(answer.reason, _))}" if answer.reason and not answer.refused else ""
+        label = esc(_("Fallback answer"))
+        parts.append(f'<div class="k-fallback">{label}{reason}</div>')
     return "\n\n".join(parts)
 
 
@@ -196,7 +167,18 @@ def _same(a: str, b: str) -> bool:
 
 
 def error_html(message: str, ui_lang: str = "en") -> str:
-    return f'<div class="k-error"><b>{esc(t("error", ui_lang))}:</b> {esc(message)}</div>'
+    """A failure notice; the library's message with its known phrases in the interface language."""
+    _ = translator(ui_lang)
+    label = esc(_("Error"))
+    return f'<div class="k-error"><b>{label}:</b> {esc(library_text(message, _))}</div>'
+
+
+def ok_html(message: str) -> str:
+    return f'<div class="k-ok">{esc(message)}</div>'
+
+
+def empty_html(message: str) -> str:
+    return f'<div class="k-empty">{esc(message)}</div>'
 
 
 def hit_card(hit: Hit, ui_lang: str = "en", max_chars: int = 600) -> str:
@@ -211,17 +193,19 @@ def hit_card(hit: Hit, ui_lang: str = "en", max_chars: int = 600) -> str:
 
 def lookup_html(results: dict[str, list[Hit]], ui_lang: str = "en", source: Chunk | None = None) -> str:
     """Side-by-side columns (one per language) of the best passages; optionally the selected passage above."""
+    _ = translator(ui_lang)
     top = ""
     if source is not None:
+        selected, counterparts = esc(_("Selected passage")), esc(_("Counterparts in the other languages"))
         top = (
-            f'<div class="k-selected"><div class="k-sources-title">{esc(t("selected", ui_lang))}</div>'
+            f'<div class="k-selected"><div class="k-sources-title">{selected}</div>'
             f'<div class="k-hit"><div class="k-src-head">{_meta(source, ui_lang)}</div>'
             f'<div class="k-src-text">{esc(" ".join(source.text.split()))}</div></div>'
-            f'<div class="k-sources-title">{esc(t("counterparts", ui_lang))}</div></div>'
+            f'<div class="k-sources-title">{counterparts}</div></div>'
         )
     cols = []
     for lang, hits in results.items():
-        cards = "".join(hit_card(h, ui_lang) for h in hits) or f'<div class="k-empty">{esc(t("no_hits", ui_lang))}</div>'
+        cards = "".join(hit_card(h, ui_lang) for h in hits) or empty_html(_("No passages in this language."))
         cols.append(
             f'<div class="k-col" data-lang="{_slug(lang)}"><div class="k-col-head">{lang_badge(lang)} '
             f"{esc(LANG_NAMES.get(lang, lang))}</div>{cards}</div>"
@@ -261,6 +245,12 @@ CSS = """
 .k-error{border-left:4px solid #dc2626;background:#fef2f2;color:#7f1d1d;padding:.5em .7em;border-radius:6px}
 .k-ok{border-left:4px solid #059669;background:#ecfdf5;color:#064e3b;padding:.5em .7em;border-radius:6px}
 .k-empty{opacity:.7;font-style:italic}
+.k-related{display:flex;flex-direction:column;gap:.5em;margin-top:.4em;padding-top:.5em;
+  border-top:2px dashed var(--border-color-primary,#ccc)}
+.k-related-title{font-weight:600;color:#92400e}
+.k-related-note{font-size:.85em;opacity:.8}
+.k-rel{border:1px dashed #d6a354;border-radius:8px;padding:.45em .7em;background:transparent}
+.k-rel-text{margin:.2em 0 0;padding-left:.6em;border-left:3px solid #d6a354;font-size:.9em;font-style:italic}
 .k-cols{display:grid;grid-template-columns:repeat(var(--k-ncols),minmax(0,1fr));gap:.7em}
 .k-col{display:flex;flex-direction:column;gap:.5em}
 .k-col-head{font-weight:600}

@@ -56,7 +56,7 @@ def theme() -> Any:
 
 
 def launch_kwargs(settings: Any, host: str, port: int, auth: tuple[str, str] | None) -> dict[str, Any]:
-    from ui.app import PAGE_JS
+    from ui.app import PAGE_JS, eval_runs_dir
     from ui.render import CSS
 
     return dict(
@@ -68,6 +68,8 @@ def launch_kwargs(settings: Any, host: str, port: int, auth: tuple[str, str] | N
         theme=theme(),
         css=CSS,
         js=PAGE_JS,
+        # the evaluation reports live in the data dir, which Gradio would not serve (not cwd, not temp)
+        allowed_paths=[str(eval_runs_dir(settings))],
         share=False,
         inbrowser=False,
         show_error=False,
