@@ -1,8 +1,9 @@
 """What is ingested, in words the web app can show: a line describing the documents and example questions.
 
 The examples are drawn from the documents present: each document's largest sections, asked about in the
-language they are written in. The bundled thesis keeps the questions written for it, and only while it is
-ingested (it is recognised by its bytes, whatever name it was ingested under).
+language they are written in. The bundled thesis keeps the questions written for it (a data file beside it,
+kaynak/data/thesis.examples.txt), and only while it is ingested (it is recognised by its bytes, whatever name
+it was ingested under).
 """
 from __future__ import annotations
 
@@ -13,16 +14,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
+
 from index.store import DocRecord
 from ingest.matter import without_number
 from kaynak.config import BUNDLED_CORPUS
 from kaynak.types import Chunk
 
-THESIS_EXAMPLES = (
-    "Türkiye ile Kırgızistan arasındaki ticaret hacmi 2019'da ne kadardı?",
-    "Which Turkish drones did Azerbaijan use in the 2020 Karabakh war?",
-    "Ahmet Yesevi Türbesi'nin restorasyonuna Türkiye ne kadar destek verdi?",
-    "When was the Organization of Turkic States founded?",
+THESIS_EXAMPLES = tuple(
+    line.strip() for line in BUNDLED_CORPUS.with_suffix(".examples.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 )
 MAX_EXAMPLES = 6
 MAX_NAMED = 3  # documents named in the description; the rest are counted
@@ -32,15 +33,15 @@ _ASK_ABOUT = {
     "ru": "Что говорится в документе о «{topic}»?",
     "ky": "Документте «{topic}» жөнүндө эмне айтылат?",
 }
-_LANGUAGE_NAMES = {
-    "tr": {"tr": "Türkçe", "en": "İngilizce", "ru": "Rusça", "ky": "Kırgızca"},
-    "en": {"tr": "Turkish", "en": "English", "ru": "Russian", "ky": "Kyrgyz"},
-}
 _WORDS = {
     "tr": {"none": "Henüz belge eklenmedi: Belgeler sekmesinden ekleyin.", "doc": "{n} belge", "docs": "{n} belge",
            "more": "{n} belge daha", "passages": "pasajlar"},
     "en": {"none": "Nothing is ingested yet: add a document in the Documents tab.", "doc": "{n} document",
            "docs": "{n} documents", "more": "{n} more", "passages": "passages in"},
+    "ru": {"none": "Документов пока нет: добавьте их на вкладке «Документы».", "doc": "Документы ({n})",
+           "docs": "Документы ({n})", "more": "ещё {n}", "passages": "фрагменты на языках:"},
+    "ky": {"none": "Азырынча документ жок: «Документтер» өтмөгүнөн кошуңуз.", "doc": "{n} документ",
+           "docs": "{n} документ", "more": "дагы {n}", "passages": "үзүндүлөрдүн тилдери:"},
 }
 
 
@@ -59,14 +60,14 @@ class Overview:
     examples: tuple[str, ...]
 
     def subtitle(self, ui_lang: str) -> str:
-        """One line for the page header, in the interface language (Turkish or English)."""
+        """One line for the page header, in the interface language."""
         words = _WORDS.get(ui_lang, _WORDS["en"])
         if not self.names:
             return words["none"]
         named = ", ".join(self.names[:MAX_NAMED])
         if len(self.names) > MAX_NAMED:
             named += f" (+{words['more'].format(n=len(self.names) - MAX_NAMED)})"
-        names = _LANGUAGE_NAMES.get(ui_lang, _LANGUAGE_NAMES["en"])
+        names = Locale.parse(ui_lang if ui_lang in _WORDS else "en").languages  # CLDR
         langs = ", ".join(names.get(lang, lang) for lang, _ in self.langs)
         count = words["doc" if len(self.names) == 1 else "docs"].format(n=len(self.names))
         return f"{count}: {named} — {words['passages']} {langs}."
