@@ -38,8 +38,9 @@ def messages(turns: list[Turn], ui_lang: str) -> list[dict[str, Any]]:
 
 
 def history(turns: list[Turn]) -> list[tuple[str, str]]:
-    """(question, answer text) pairs, what the engine reads to resolve a follow-up question."""
-    return [(q, answer.text) for _, q, answer in turns]
+    """(query, answer text) pairs, what the engine reads to resolve a follow-up question: the query each turn was
+    answered with (a follow-up's reading with the question before it), so follow-ups of follow-ups hold."""
+    return [(answer.query or q, answer.text) for _, q, answer in turns]
 
 
 def sources_panel(turns: list[Turn], ui_lang: str) -> str:
