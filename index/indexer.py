@@ -252,7 +252,7 @@ class Indexer:
             chunker_version=CHUNKER_VERSION,
             index_backend="",
             kaynak_version=__version__,
-            embedder_backend=self.settings.embedder.backend,
+            embedder_backend=self.embedder.backend if todo or snap is None else snap.manifest.embedder_backend,
             docs=docs,
         )
         self.store.commit(manifest, chunks, matrix, sentences, Tokens.pack(token_states, dim))
@@ -277,7 +277,7 @@ class Indexer:
 
     def _sentences(self, snap: Snapshot | None, chunks: list[Chunk], dim: int, report: IngestReport, progress: bool) -> Sentences:
         """The chunks' sentences with their vectors: a stored chunk's reused by id, only new ones embedded."""
-        embed = lambda texts: self.embedder.embed_passages(texts, progress=progress)  # noqa: E731
+        embed = lambda texts: self.embedder.embed_passages(texts, progress=progress, what="sentences")  # noqa: E731
         spans, vectors, report.sentences = sentence_vectors(chunks, snap, embed, dim)
         rows = [(pos, a, b) for pos, found in enumerate(spans) for a, b in found]
         return Sentences(np.array(rows, dtype=np.int64).reshape(-1, 3), vectors)
