@@ -17,14 +17,19 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
 from kaynak.config import Settings
 
 log = logging.getLogger(__name__)
+
+# How a long pass reports: True for a progress bar on stderr, or a callback (what, done, total) — the web app's
+# status line while the first index is built.
+Progress = Union[bool, Callable[[str, int, int], None]]
 
 QUERY_PROMPT = "query"
 WORD_START = "\u2581"  # SentencePiece's mark on a piece that begins a word
@@ -133,11 +138,11 @@ class Embedder:
         """Questions -> ``(n, dim)`` float32, with the model's ``query`` prompt."""
         return self._vectors(texts, "query", progress=False)
 
-    def embed_passages(self, texts: list[str], progress: bool = False, what: str = "passages") -> np.ndarray:
+    def embed_passages(self, texts: list[str], progress: Progress = False, what: str = "passages") -> np.ndarray:
         """Passages -> ``(n, dim)`` float32, with the ``document``/``passage`` prompt, in batches."""
         return self._vectors(texts, "passage", progress=progress, what=what)
 
-    def _vectors(self, texts: list[str], kind: str, progress: bool, what: str = "") -> np.ndarray:
+    def _vectors(self, texts: list[str], kind: str, progress: Progress, what: str = "") -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("pass a list of strings, not a single string")
         encoder = self.encoder
@@ -146,7 +151,7 @@ class Embedder:
             out[idx] = _mean_pool(f.last, f.mask)
         return out
 
-    def _batches(self, texts: list[str], kind: str, progress: bool, what: str = "") -> Any:
+    def _batches(self, texts: list[str], kind: str, progress: Progress, what: str = "") -> Any:
         """(indices, Forward, prompt length) per batch, shortest texts first (padding to the longest of a batch is
         wasted work). Queries go one at a time: under dynamic int8 a batch's activations are quantised together,
         so batch-mates would move a question's vector."""
@@ -154,13 +159,17 @@ class Embedder:
         prompt = self.prompt(kind)
         batch = 1 if kind == "query" else self._batch
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        bar = _progress_bar(len(texts), f"embedding {len(texts)} {what or kind + 's'}") if progress else None
+        what = what or f"{kind}s"
+        report = progress if callable(progress) else None
+        bar = _progress_bar(len(texts), f"embedding {len(texts)} {what}") if progress is True else None
         try:
             for lo in range(0, len(order), batch):
                 idx = order[lo : lo + batch]
                 yield idx, encoder.forward([prompt + texts[i] for i in idx]), len(prompt)
                 if bar is not None:
                     bar.update(len(idx))
+                if report is not None:
+                    report(what, lo + len(idx), len(texts))
         finally:
             if bar is not None:
                 bar.close()
@@ -169,7 +178,7 @@ class Embedder:
         self,
         texts: list[str],
         kind: str = "passage",
-        progress: bool = False,
+        progress: Progress = False,
         spans: list[list[tuple[int, int]]] | None = None,
     ) -> tuple[np.ndarray, list[TokenStates], list[np.ndarray]]:
         """One forward pass per text -> its vector (as `embed_queries` / `embed_passages` give it), its

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index.doc_identity import StoredDoc, document_names, proposed_name
-from index.embedder import Embedder, TokenStates
+from index.embedder import Embedder, Progress, TokenStates
 from index.store import DocRecord, Manifest, Sentences, Snapshot, Store, StoreError, sentence_vectors
 from index.tokens import Tokens
 from ingest.chunker import CHUNKER_VERSION
@@ -92,7 +92,7 @@ class Indexer:
                 f"`kaynak ingest --rebuild`, or set KAYNAK_EMBEDDER__MODEL={manifest.model}"
             )
 
-    def ingest(self, paths: list[Path], progress: bool = False, rebuild: bool = False) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: Progress = False, rebuild: bool = False) -> IngestReport:
         t0 = time.perf_counter()
         report = IngestReport()
         with self.store.writer():
@@ -117,7 +117,7 @@ class Indexer:
                             docs[doc_id] = replace(old, path=str(path.resolve()))
                         report.unchanged.append(doc_id)
                         continue
-                    parsed = parse_document(path, self.settings, progress=progress, doc_id=doc_id)
+                    parsed = parse_document(path, self.settings, progress=progress is True, doc_id=doc_id)
                     if not parsed.chunks:
                         raise IngestError(path, "no text could be extracted")
                 except IngestError as e:
@@ -211,7 +211,7 @@ class Indexer:
         new_chunks: dict[str, list[Chunk]],
         docs: dict[str, DocRecord],
         report: IngestReport,
-        progress: bool,
+        progress: Progress,
     ) -> None:
         chunks: list[Chunk] = []
         if snap is not None:
@@ -275,7 +275,7 @@ class Indexer:
         vectors = np.vstack(blocks) if blocks else np.zeros((0, dim), np.float32)
         return Sentences(np.array(rows, dtype=np.int64).reshape(-1, 3), vectors)
 
-    def _sentences(self, snap: Snapshot | None, chunks: list[Chunk], dim: int, report: IngestReport, progress: bool) -> Sentences:
+    def _sentences(self, snap: Snapshot | None, chunks: list[Chunk], dim: int, report: IngestReport, progress: Progress) -> Sentences:
         """The chunks' sentences with their vectors: a stored chunk's reused by id, only new ones embedded."""
         embed = lambda texts: self.embedder.embed_passages(texts, progress=progress, what="sentences")  # noqa: E731
         spans, vectors, report.sentences = sentence_vectors(chunks, snap, embed, dim)
