@@ -28,9 +28,12 @@ from kaynak.types import Answer, Chunk, Hit
 log = logging.getLogger(__name__)
 # Passages searched when a question confines itself to one part (a section title is checked after ranking).
 SCOPE_DEPTH = 50
-# A follow-up is answered read with the previous question only when that reading is this much more surely
-# answered than the question alone: a question that stands on its own keeps its own reading.
-FOLLOWUP_MARGIN = 0.05
+# A follow-up is answered read with the previous question when that reading is more surely answered than the
+# question alone, and only when the passage it answers from states the follow-up's own least-stated word (token
+# alignment, cosine units) nearly as closely as the standalone reading's passage does: "and in 2021?" after a
+# question on trade is answered from the trade passage that gives 2021, while a new question on another subject
+# is not answered from the previous subject's passage however sure that reading is.
+FOLLOWUP_OWN_WORDS = 0.1
 BODY = ["body"]  # answers come from the text, not its contents, index or title page
 
 
@@ -152,13 +155,14 @@ class Engine:
         """Passages for a query; a query that names a part of the document ("in the conclusion") is searched
         in that part (`part_named`)."""
         self._ready()
-        return self._retrieve(query, k or self.settings.retrieval.k, mode, None, langs, kinds)
+        return self._retrieve(clamp_query(query), self.settings.retrieval.k if k is None else k, mode, None, langs, kinds)
 
     def search_many(
         self, queries: list[str], k: int | None = None, mode: str | None = None, langs: list[str] | None = None,
         kinds: list[str] | None = None,
     ) -> list[list[Hit]]:
         self._ready()
+        queries = [clamp_query(q) for q in queries]
         named = [self._part(q) is not None for q in queries]
         plain = iter(self.retriever.search_many([q for q, n in zip(queries, named) if not n], k=k, mode=mode, langs=langs, kinds=kinds))
         return [self.search(q, k, mode, langs, kinds) if n else next(plain) for q, n in zip(queries, named)]
@@ -206,6 +210,8 @@ class Engine:
     ) -> list[Hit]:
         """Passages for a query; a query that names a part of the document ("according to the English summary")
         is answered from that part, or from all of it when no passage is in that part."""
+        if depth <= 0:
+            raise QueryError(f"k must be at least 1 (got {depth})")
         part = self._part(query)
         if part is None:
             return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang, kinds=kinds)
@@ -274,14 +280,24 @@ class Engine:
         self, question: str, history: list[tuple[str, str]], mode: str | None, lang: str, n: int
     ) -> tuple[str, list[Hit]]:
         """A follow-up's two readings — alone, and `merge`d with the previous question — and the one the
-        answerability model finds better answered (by FOLLOWUP_MARGIN, so a question that stands on its own
-        keeps its own reading), with its passages."""
+        answerability model finds better answered, from a passage that states what the follow-up itself asks
+        about (FOLLOWUP_OWN_WORDS: a question that stands on its own keeps its own reading), with its passages."""
         offline = self.answerer(LLMSettings())
-        readings = []
-        for query in dict.fromkeys([question, merge(question, previous_query(history))]):
-            hits = self.passages(query, lang, mode, n)
-            p = offline.assess(query, hits[:n], lang).probability  # type: ignore[attr-defined]
-            readings.append((-1.0 if p is None else p, query, hits))
-        alone = readings[0]
-        best = max(readings, key=lambda r: r[0])
-        return (best[1], best[2]) if best[0] > alone[0] + FOLLOWUP_MARGIN else (alone[1], alone[2])
+        alone_hits = self.passages(question, lang, mode, n)
+        merged = merge(question, previous_query(history))
+        if merged == question:
+            return question, alone_hits
+        merged_hits = self.passages(merged, lang, mode, n)
+        alone = offline.assess(question, alone_hits[:n], lang)  # type: ignore[attr-defined]
+        read = offline.assess(merged, merged_hits[:n], lang)  # type: ignore[attr-defined]
+        if not read.candidates or (read.probability or 0.0) <= (alone.probability or 0.0):
+            return question, alone_hits
+        if alone.candidates:
+            answering = read.passages[read.candidates[0].hit_index].chunk.id
+            own = offline.assess(question, merged_hits[:n], lang)  # type: ignore[attr-defined]
+            stated = max((c.features["weakest_passage"] for c in own.candidates
+                          if own.passages[c.hit_index].chunk.id == answering), default=0.0)
+            if stated < alone.candidates[0].features["weakest_passage"] - FOLLOWUP_OWN_WORDS:
+                log.info("follow-up read alone: the merged reading's passage does not state what it asks about")
+                return question, alone_hits
+        return merged, merged_hits

@@ -390,15 +390,15 @@ def local_folder(source: Path | str) -> Path:
     return Path(snapshot_download(source))
 
 
-def _dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+def _dir_size(path: Path, skip: str | None = None) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and (skip is None or skip not in p.relative_to(path).parts))
 
 
 def model_info(settings: Settings) -> dict[str, Any]:
     """Facts about the configured embedder for ``kaynak models``; never builds anything."""
     name = settings.embedder.model
     info: dict[str, Any] = {"name": name, "backend": settings.embedder.backend, "path": None,
-                            "built": False, "size_bytes": None, "build": None}
+                            "built": False, "size_bytes": None, "export_bytes": None, "build": None}
     if name == DEFAULT_MODEL:
         path = default_model_dir(settings)
     elif Path(name).expanduser().is_dir():
@@ -408,8 +408,9 @@ def model_info(settings: Settings) -> dict[str, Any]:
         return info
     info["path"] = str(path)
     info["built"] = is_built(path) if name == DEFAULT_MODEL else (path / "modules.json").is_file()
-    if path.is_dir():
-        info["size_bytes"] = _dir_size(path)
+    if path.is_dir():  # the model itself, and the ONNX export the onnx backend derives from it on first use
+        info["size_bytes"] = _dir_size(path, skip="onnx")
+        info["export_bytes"] = _dir_size(path / "onnx") if (path / "onnx").is_dir() else 0
     record = path / BUILD_INFO
     if record.is_file():
         info["build"] = json.loads(record.read_text(encoding="utf-8"))

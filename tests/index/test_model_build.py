@@ -130,6 +130,7 @@ def test_model_info(model_path: Path) -> None:
     info = model_info(Settings())
     assert info["built"] and info["path"] == str(model_path)
     assert 200e6 < info["size_bytes"] < 300e6  # fp16 matrices: about half of the 466 MB fp32 folder
+    assert info["export_bytes"] == 0 or 400e6 < info["export_bytes"] < 550e6  # the fp32 ONNX graph, once exported
     assert info["build"]["model"] == DEFAULT_MODEL
 
 

@@ -133,10 +133,10 @@ def test_commit_refuses_mismatched_lengths(engine: Engine, docs: Path):
     store = Store(engine.settings)
     snap = store.load()
     with store.writer(), pytest.raises(ValueError, match="chunks but"):
-        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors[:-1]), snap.sentences)
+        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors[:-1]), snap.sentences, snap.tokens)
     short = Sentences(snap.sentences.spans, np.asarray(snap.sentences.vectors[:-1]))
     with store.writer(), pytest.raises(ValueError, match="sentence spans but"):
-        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors), short)
+        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors), short, snap.tokens)
     assert store.current() == snap.generation
 
 
@@ -471,7 +471,7 @@ def test_kill_cli_inside_real_commit(thesis_dir: Path, tmp_path: Path, embedder:
     snap = store.load()
     snap.manifest.docs["thesis.txt"] = replace(snap.manifest.docs["thesis.txt"], path=str(thesis.resolve()))
     with store.writer():
-        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors), snap.sentences)
+        store.commit(snap.manifest, snap.chunks, np.asarray(snap.vectors), snap.sentences, snap.tokens)
     gen = store.current()
     queries = ["Türkiye Maarif Vakfı", "Şakir Zümre", "Азербайжан менен аскердик кызматташтык"]
     state = [[h.chunk.id for h in eng.search(q, k=5)] for q in queries]

@@ -172,7 +172,7 @@ LOCALES = {"ky-KG": "ky", "ru-RU": "ru", "tr-TR": "tr", "en-US": "en"}
 TABS = ["Chat", "Cross-language lookup", "Documents", "Evaluation", "Settings"]
 # The buttons of each tab (msgids). The example questions are data, not interface, and are left out.
 BUTTONS = {"Chat": ["Ask", "Clear chat"], "Cross-language lookup": ["Look up"],
-           "Documents": ["Upload TXT, MD or PDF", "Remove document", "Refresh"],
+           "Documents": ["Upload TXT, MD, PDF, HTML or DOCX", "Remove document", "Refresh"],
            "Evaluation": ["Choose a QA file (JSONL)", "Run evaluation"], "Settings": []}
 SHOWN_BUTTONS = """(panel) => [...panel.querySelectorAll('button')]
   .filter((b) => b.offsetParent !== null && !b.closest('#k-examples'))
