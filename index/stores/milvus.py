@@ -56,6 +56,9 @@ except ImportError:  # the optional extra is not installed
     HAVE_PYMILVUS = False
 
 log = logging.getLogger(__name__)
+# pymilvus logs every failed call at ERROR before raising it; this store turns the exceptions into its own errors
+# (and some into answers: `_select`), so its log would only repeat them
+logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 
 PIECE = 60_000  # characters of base64 per blob row (VARCHAR max 65,535 bytes)
 IN_BATCH = 500  # ids per `in [...]` expression
@@ -216,17 +219,27 @@ class MilvusStore:
                 out.extend(rows)
             it.close()
             return out
-        out = self.client.query(collection, filter=expr, output_fields=fields, limit=MAX_ROWS)
+        out = self._select(collection, filter=expr, output_fields=fields, limit=MAX_ROWS)
         if len(out) >= MAX_ROWS:
             raise StoreError(f"more than {MAX_ROWS} rows of {collection} match {expr[:80]!r}: an embedded Milvus "
                              "store reads at most that many at once; use a Milvus server (docs/scale-out.md)")
         return out
 
+    def _select(self, collection: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """`client.query`; an empty answer is []: pymilvus 2.5 cannot read the empty columns milvus-lite 2.5 sends
+        for no rows ("Unsupported data type: 0")."""
+        try:
+            return list(self.client.query(collection, **kwargs))
+        except MilvusException as e:
+            if "Unsupported data type: 0" in str(e.message):
+                return []
+            raise
+
     # -- the live generation --------------------------------------------------------------------------
     def _manifest_row(self) -> dict[str, Any] | None:
         if not self._exists():
             return None
-        rows = self.client.query(self.meta_name, filter='id == "manifest"', output_fields=["value", "gen"])
+        rows = self._select(self.meta_name, filter='id == "manifest"', output_fields=["value", "gen"])
         return rows[0] if rows else None
 
     def _live_state(self) -> _Live | None:
@@ -236,7 +249,7 @@ class MilvusStore:
         gen = int(row["gen"])
         with self._lock:
             if self._live is None or self._live.gen != gen:
-                pending = self.client.query(self.meta_name, filter=f'kind == "pending" and gen <= {gen}', output_fields=["value"], limit=MAX_ROWS)
+                pending = self._select(self.meta_name, filter=f'kind == "pending" and gen <= {gen}', output_fields=["value"], limit=MAX_ROWS)
                 self._live = _Live(gen, frozenset(r["value"] for r in pending))
             return self._live
 
@@ -272,7 +285,7 @@ class MilvusStore:
         live = self._live_state()
         if live is None:
             return 0
-        rows = self.client.query(self.chunks_name, filter=self._expr(live, filters), output_fields=["count(*)"])
+        rows = self._select(self.chunks_name, filter=self._expr(live, filters), output_fields=["count(*)"])
         return int(rows[0]["count(*)"])
 
     def dense_search(self, vectors: np.ndarray, k: int, filters: Filters | None = None) -> list[Ranked]:
@@ -316,7 +329,7 @@ class MilvusStore:
         wanted = [i for i in dict.fromkeys(ids) if live is not None and i not in live.pending]
         rows: list[dict[str, Any]] = []
         for batch in _batches(wanted):
-            rows += self.client.query(self.chunks_name, filter=f"gen <= {live.gen} and {_in('id', batch)}", output_fields=fields)  # type: ignore[union-attr]
+            rows += self._select(self.chunks_name, filter=f"gen <= {live.gen} and {_in('id', batch)}", output_fields=fields)  # type: ignore[union-attr]
         return rows
 
     def chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
@@ -328,7 +341,7 @@ class MilvusStore:
             return {}
         pieces: dict[str, list[tuple[int, str]]] = {}
         for batch in _batches([r["id"] for r in rows]):
-            for b in self.client.query(self.blobs_name, filter=_in("chunk_id", batch), output_fields=["chunk_id", "part", "data"]):
+            for b in self._select(self.blobs_name, filter=_in("chunk_id", batch), output_fields=["chunk_id", "part", "data"]):
                 pieces.setdefault(b["chunk_id"], []).append((int(b["part"]), b["data"]))
         out = {}
         for r in rows:
@@ -342,7 +355,7 @@ class MilvusStore:
             return None, None
         me, seq = Chunk.from_dict(json.loads(rows[0]["chunk"])), int(rows[0]["seq"])
         live = self._live_state()
-        near = self.client.query(
+        near = self._select(
             self.chunks_name, filter=f"gen <= {live.gen} and doc_id == {_lit(me.doc_id)} and seq in [{seq - 1}, {seq + 1}]",  # type: ignore[union-attr]
             output_fields=["seq", "chunk"],
         )
@@ -425,6 +438,8 @@ class MilvusStore:
     @staticmethod
     def _chunk_row(p: Passage, gen: int, seq: int) -> dict[str, Any]:
         c = p.chunk
+        if p.tokens is None:
+            raise ValueError(f"chunk {c.id} comes without token states: embed it before a commit")
         doc = json.dumps(c.to_dict(), ensure_ascii=False)
         terms = " ".join(tokenize(c.text, c.lang))
         for what, value, limit in (("chunk", doc, MAX_TEXT), ("token stream", terms, MAX_TEXT), ("document name", c.doc_id, 4096)):
@@ -516,10 +531,15 @@ class MilvusStore:
             self._live = None
 
     def close(self) -> None:
+        """Close the client; an embedded engine is stopped too, which frees its .db file for other processes."""
         with self._lock:
             if self._client is not None:
                 self._client.close()
                 self._client = None
+                if not self.remote:
+                    from milvus_lite.server_manager import server_manager_instance
+
+                    server_manager_instance.release_server(self.uri)
             self._live = None
 
 
