@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import fcntl
-import io
 import json
 import logging
 import re
@@ -50,7 +49,12 @@ from kaynak.types import Chunk
 
 try:
     from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
+    from pymilvus.client import entity_helper
 
+    # pymilvus 2.5 checks a VARCHAR value's length by looping over its characters in Python (~2 us each: 3 hours
+    # for 1M passages with their blobs); this store checks the byte length of every value it writes itself
+    # (`_chunk_row`, `_meta_row`, `PIECE`), so the client's check is switched off by its own module flag
+    entity_helper.CHECK_STR_ARRAY = False
     HAVE_PYMILVUS = True
 except ImportError:  # the optional extra is not installed
     HAVE_PYMILVUS = False
@@ -62,7 +66,9 @@ logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 
 PIECE = 60_000  # characters of base64 per blob row (VARCHAR max 65,535 bytes)
 IN_BATCH = 500  # ids per `in [...]` expression
+BLOB_BATCH = 100  # chunks whose blobs one query reads (~70 kB each: a few MB per answer)
 MAX_ROWS = 16_384  # the engine's limit on offset + limit of one query or search
+PAGE = 10_000  # rows per query when reading many
 MAX_TEXT = 65_535
 MAX_SECTIONS, MAX_TITLE = 32, 2048  # the `sections` filter field (levels, bytes): beyond, in the chunk JSON only
 BM25_K1, BM25_B = 1.5, 0.75  # as the files backend (index.lexical.BM25Index defaults)
@@ -90,27 +96,41 @@ def _batches(items: Sequence[str], size: int = IN_BATCH) -> Iterator[Sequence[st
 
 
 def encode_blob(passage: Passage, dim: int) -> str:
-    """A passage's sentences and token states as one base64 string (an uncompressed .npz: self-describing)."""
-    arrays: dict[str, np.ndarray] = {
-        "sentence_spans": np.asarray(passage.sentences, dtype=np.int32).reshape(-1, 2),
-        "sentence_vectors": np.asarray(passage.sentence_vectors, dtype=np.float32).reshape(-1, dim),
-    }
+    """A passage's sentences and token states as one base64 string: two counts (int32: sentences, tokens or -1
+    for none), then sentence spans (int32), sentence vectors (float32), token codes (int8, as the files backend
+    keeps them: one scale per token), scales (float32), token spans (int32) and word starts (uint8)."""
+    spans = np.asarray(passage.sentences, dtype=np.int32).reshape(-1, 2)
+    parts = [spans.tobytes(), np.asarray(passage.sentence_vectors, dtype=np.float32).reshape(-1, dim).tobytes()]
+    n_tokens = -1
     if passage.tokens is not None:
-        packed = Tokens.pack([passage.tokens], dim)  # int8 with one scale per token, as the files backend keeps them
-        arrays |= {"codes": packed.codes, "scales": packed.scales, "spans": packed.spans, "starts": packed.starts}
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+        packed = Tokens.pack([passage.tokens], dim)
+        n_tokens = len(packed.codes)
+        parts += [packed.codes.tobytes(), packed.scales.astype(np.float32).tobytes(), packed.spans.astype(np.int32).tobytes(),
+                  packed.starts.astype(np.uint8).tobytes()]
+    head = np.array([len(spans), n_tokens], dtype=np.int32).tobytes()
+    return base64.b64encode(b"".join([head, *parts])).decode("ascii")
 
 
-def decode_blob(text: str) -> tuple[list[tuple[int, int]], np.ndarray, TokenStates | None]:
-    with np.load(io.BytesIO(base64.b64decode(text))) as z:
-        spans = [(int(a), int(b)) for a, b in z["sentence_spans"]]
-        vectors = z["sentence_vectors"].astype(np.float32)
-        tokens = None
-        if "codes" in z:
-            t = Tokens(np.array([0, len(z["codes"])], dtype=np.int64), z["codes"], z["scales"], z["spans"], z["starts"])
-            tokens = t.at(0)
+def decode_blob(text: str, dim: int) -> tuple[list[tuple[int, int]], np.ndarray, TokenStates | None]:
+    raw = base64.b64decode(text)
+    n_sentences, n_tokens = (int(x) for x in np.frombuffer(raw, np.int32, 2))
+    at = 8
+
+    def take(dtype: type, count: int) -> np.ndarray:
+        nonlocal at
+        out = np.frombuffer(raw, dtype, count, at)
+        at += out.nbytes
+        return out
+
+    spans = [(int(a), int(b)) for a, b in take(np.int32, 2 * n_sentences).reshape(-1, 2)]
+    vectors = take(np.float32, n_sentences * dim).reshape(-1, dim).copy()
+    tokens = None
+    if n_tokens >= 0:
+        codes = take(np.int8, n_tokens * dim).reshape(-1, dim)
+        scales = take(np.float32, n_tokens)
+        token_spans = take(np.int32, 2 * n_tokens).reshape(-1, 2)
+        starts = take(np.uint8, n_tokens).astype(bool)
+        tokens = Tokens(np.array([0, n_tokens], dtype=np.int64), codes, scales, token_spans, starts).at(0)
     return spans, vectors, tokens
 
 
@@ -210,20 +230,17 @@ class MilvusStore:
         log.info("created Milvus collections %s_* (dim %d, %s)", self.options.collection, dim, o.dense_index)
 
     def _query(self, collection: str, expr: str, fields: list[str]) -> list[dict[str, Any]]:
-        """All rows matching `expr`: through a query iterator on a server; milvus-lite 2.5 has none ("Unsupported
-        data type"), and one query returns at most MAX_ROWS rows, which is refused rather than cut short."""
-        if self.remote:
-            it = self.client.query_iterator(collection, filter=expr, output_fields=fields, batch_size=4096)
-            out: list[dict[str, Any]] = []
-            while rows := it.next():
-                out.extend(rows)
-            it.close()
-            return out
-        out = self._select(collection, filter=expr, output_fields=fields, limit=MAX_ROWS)
-        if len(out) >= MAX_ROWS:
-            raise StoreError(f"more than {MAX_ROWS} rows of {collection} match {expr[:80]!r}: an embedded Milvus "
-                             "store reads at most that many at once; use a Milvus server (docs/scale-out.md)")
-        return out
+        """All rows matching `expr`, a page at a time by primary key (a query answers at most MAX_ROWS rows, sorted
+        by primary key; milvus-lite 2.5 has no working query iterator)."""
+        out: list[dict[str, Any]] = []
+        last = None
+        while True:
+            page_expr = expr if last is None else f"({expr}) and id > {_lit(last)}"
+            rows = self._select(collection, filter=page_expr, output_fields=fields, limit=PAGE)
+            out.extend(rows)
+            if len(rows) < PAGE:
+                return out
+            last = max(r["id"] for r in rows)
 
     def _select(self, collection: str, **kwargs: Any) -> list[dict[str, Any]]:
         """`client.query`; an empty answer is []: pymilvus 2.5 cannot read the empty columns milvus-lite 2.5 sends
@@ -249,7 +266,7 @@ class MilvusStore:
         gen = int(row["gen"])
         with self._lock:
             if self._live is None or self._live.gen != gen:
-                pending = self._select(self.meta_name, filter=f'kind == "pending" and gen <= {gen}', output_fields=["value"], limit=MAX_ROWS)
+                pending = self._query(self.meta_name, f'kind == "pending" and gen <= {gen}', ["value"])
                 self._live = _Live(gen, frozenset(r["value"] for r in pending))
             return self._live
 
@@ -340,12 +357,12 @@ class MilvusStore:
         if not rows:
             return {}
         pieces: dict[str, list[tuple[int, str]]] = {}
-        for batch in _batches([r["id"] for r in rows]):
+        for batch in _batches([r["id"] for r in rows], BLOB_BATCH):
             for b in self._select(self.blobs_name, filter=_in("chunk_id", batch), output_fields=["chunk_id", "part", "data"]):
                 pieces.setdefault(b["chunk_id"], []).append((int(b["part"]), b["data"]))
         out = {}
         for r in rows:
-            spans, sentence_vectors, tokens = decode_blob("".join(d for _, d in sorted(pieces.get(r["id"], []))))
+            spans, sentence_vectors, tokens = decode_blob("".join(d for _, d in sorted(pieces.get(r["id"], []))), len(r["vector"]))
             out[r["id"]] = Passage(Chunk.from_dict(json.loads(r["chunk"])), np.asarray(r["vector"], dtype=np.float32), spans, sentence_vectors, tokens)
         return out
 
