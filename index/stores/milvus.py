@@ -31,6 +31,7 @@ import logging
 import re
 import threading
 import time
+import warnings
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -48,6 +49,9 @@ from kaynak.config import Settings
 from kaynak.types import Chunk
 
 try:
+    with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources, which warns on every command
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        from milvus_lite.server_manager import server_manager_instance
     from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
     from pymilvus.client import entity_helper
 
@@ -554,8 +558,6 @@ class MilvusStore:
                 self._client.close()
                 self._client = None
                 if not self.remote:
-                    from milvus_lite.server_manager import server_manager_instance
-
                     server_manager_instance.release_server(self.uri)
             self._live = None
 
