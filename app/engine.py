@@ -9,14 +9,14 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.base import Answerer
 from assistant.factory import create_answerer
 from assistant.followup import merge, previous_query
 from assistant.question import Part, part_named
-from index.embedder import Embedder
+from index.embedder import Embedder, Progress
 from index.indexer import IngestReport, Indexer
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
 from app.overview import Overview, overview
@@ -39,6 +39,19 @@ class EmptyIndexError(StoreError):
     """Nothing is ingested yet."""
 
 
+@dataclass(frozen=True)
+class Indexing:
+    """What a start in the background is doing, for the web app's status line while the first index is built:
+    `phase` "model" (loading, on a first start building, the model), "passages" or "sentences" (embedding them,
+    `done` of `total`), "" when idle; `error` when it failed."""
+
+    running: bool = False
+    phase: str = ""
+    done: int = 0
+    total: int = 0
+    error: str = ""
+
+
 class Engine:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
@@ -49,18 +62,41 @@ class Engine:
         self._checked: str | None = None  # the generation whose model was checked
         self._lock = threading.Lock()
         self._answerers: dict[tuple, Answerer] = {}
+        self._warming = threading.Lock()  # one warm-up at a time: a request waits for the one under way
+        self.indexing = Indexing()
 
     # -- lifecycle ---------------------------------------------------------------------------------
-    def warm_up(self, progress: bool = False) -> None:
+    def warm_up(self, progress: Progress = False) -> None:
         """Load the model and, on first use, ingest the bundled corpus; later calls are cheap."""
-        self.embedder.warm_up()
-        if self.store.generation() is None and self.settings.auto_ingest:
-            log.warning("no index yet: ingesting %s (first start only)", self.settings.corpus)
-            report = self.indexer.ingest([Path(self.settings.corpus)], progress=progress)
-            if not report.ok:
-                raise StoreError("could not ingest the default corpus: " + "; ".join(r for _, r in report.failed))
-        self.check()
-        self.store.count()  # opens the index now rather than on the first question
+        with self._warming:
+            self.embedder.warm_up()
+            if self.store.generation() is None and self.settings.auto_ingest:
+                log.warning("no index yet: ingesting %s (first start only)", self.settings.corpus)
+                report = self.indexer.ingest([Path(self.settings.corpus)], progress=progress)
+                if not report.ok:
+                    raise StoreError("could not ingest the default corpus: " + "; ".join(r for _, r in report.failed))
+            self.check()
+            self.store.count()  # opens the index now rather than on the first question
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """`warm_up` in a thread, its progress in `indexing`: the web app serves at once and answers as soon as
+        the index is ready (a request that needs the index meanwhile waits for it)."""
+
+        def note(what: str, done: int, total: int) -> None:
+            self.indexing = Indexing(True, what, done, total)
+
+        def run() -> None:
+            self.indexing = Indexing(True, "model")
+            try:
+                self.warm_up(progress=note)
+                self.indexing = Indexing()
+            except Exception as e:  # noqa: BLE001 - reported on the page; the server keeps serving
+                log.exception("start-up indexing failed")
+                self.indexing = Indexing(error=str(e))
+
+        thread = threading.Thread(target=run, name="kaynak-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def check(self) -> str:
         """The live generation (another process may have committed a new one), checked once per generation to
@@ -79,11 +115,11 @@ class Engine:
 
     def _ready(self) -> None:
         if self.store.generation() is None and self.settings.auto_ingest:
-            self.warm_up()
+            self.warm_up()  # or wait for the one under way
         self.check()
 
     # -- documents ---------------------------------------------------------------------------------
-    def ingest(self, paths: list[Path] | None = None, progress: bool = False, rebuild: bool = False) -> IngestReport:
+    def ingest(self, paths: list[Path] | None = None, progress: Progress = False, rebuild: bool = False) -> IngestReport:
         return self.indexer.ingest(paths or [Path(self.settings.corpus)], progress=progress, rebuild=rebuild)
 
     def remove(self, doc_ids: list[str]) -> IngestReport:
@@ -98,9 +134,10 @@ class Engine:
         return list(self.store.iter_chunks())
 
     def overview(self) -> Overview:
-        """What is ingested, for the web app's header and example questions (empty before any ingest)."""
-        if self.store.generation() is None:
-            return overview([], [])
+        """What is ingested, for the web app's header and example questions (before the first ingest, or while
+        it runs: the examples of the corpus on its way in)."""
+        if self.store.generation() is None or self.indexing.running:
+            return overview([], [], pending=Path(self.settings.corpus) if self.settings.auto_ingest else None)
         return overview(self.documents(), list(self.store.iter_chunks()))
 
     def chunk(self, chunk_id: str) -> Chunk:
@@ -118,7 +155,7 @@ class Engine:
         """Passages for a query; a query that names a part of the document ("in the conclusion") is searched
         in that part (`part_named`)."""
         self._ready()
-        return self._retrieve(query, k or self.settings.retrieval.k, mode, None, langs, kinds)
+        return self._retrieve(clamp_query(query), self.settings.retrieval.k if k is None else k, mode, None, langs, kinds)
 
     def search_many(
         self, queries: list[str], k: int | None = None, mode: str | None = None, langs: list[str] | None = None,

@@ -98,10 +98,12 @@ def example_questions(chunks: Sequence[Chunk], limit: int) -> list[str]:
     return out
 
 
-def overview(docs: Sequence[DocRecord], chunks: Sequence[Chunk]) -> Overview:
-    """What the web app says about the documents present."""
+def overview(docs: Sequence[DocRecord], chunks: Sequence[Chunk], pending: Path | None = None) -> Overview:
+    """What the web app says about the documents present; `pending`: the corpus being ingested on a first start
+    (its examples are offered while it comes in, when it is the bundled thesis)."""
     thesis = {d.doc_id for d in docs if d.sha256 and d.sha256 == _bundled_sha256()}
-    examples = list(THESIS_EXAMPLES) if thesis else []
+    bundled = pending is not None and pending.resolve() == Path(BUNDLED_CORPUS).resolve()
+    examples = list(THESIS_EXAMPLES) if thesis or bundled else []
     others = [c for c in chunks if c.doc_id not in thesis]
     examples += example_questions(others, MAX_EXAMPLES - len(examples))
     langs = Counter(c.lang for c in chunks)

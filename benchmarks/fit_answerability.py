@@ -180,7 +180,7 @@ def main() -> None:
             continue
         data_dir = Path(where) if where else a.data_dir
         if data_dir not in engines:
-            engines[data_dir] = Engine(Settings() if data_dir is None else Settings(data_dir=data_dir))
+            engines[data_dir] = Engine(Settings() if data_dir is None else Settings(data_dir=data_dir, auto_ingest=False))
             engines[data_dir].warm_up()
         engine = engines[data_dir]
         answerer = ExtractiveAnswerer(engine.settings, engine.embedder, engine.store, params=Params())

@@ -78,7 +78,7 @@ def main() -> None:
         name, _, where = spec.partition("=")
         data_dir = Path(where) if where else a.data_dir
         if data_dir not in engines:
-            settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
+            settings = Settings() if data_dir is None else Settings(data_dir=data_dir, auto_ingest=False)
             settings = settings.model_copy(update={"retrieval": replace_retrieval(settings, a.depth)})
             engines[data_dir] = Engine(settings)
             engines[data_dir].warm_up()

@@ -1,11 +1,11 @@
-"""Dense embedder: a sentence-transformers model with e5 query/passage prompts, normalised float32 output.
+"""Dense embedder: multilingual e5 with its query/passage prompts, normalised float32 vectors, and the token
+states the alignment reads.
 
 Haystack style: ``__init__`` only stores settings, ``warm_up()`` loads the model once (safe to call again),
-and the ``embed_*`` methods fail clearly before warm-up. Backends (``settings.embedder.backend``):
-
-- ``torch``: the model as stored, float32.
-- ``torch-int8``: torch dynamic int8 quantisation of the ``nn.Linear`` layers (see :func:`quantize_int8`);
-  faster on CPU with cosine >= 0.99 to fp32 and the same top-1 (numbers: benchmarks/embed_backends.py).
+and the ``embed_*`` methods fail clearly before warm-up. The model runs through a backend
+(``index/encoders``): PyTorch fp32 or dynamic int8, or ONNX Runtime fp32 — by default the one measured fastest on
+this machine among those whose vectors stay within cosine 0.99 of fp32, and PyTorch on a GPU when one is present.
+Every backend hands back the same arrays, so pooling and token states are computed here once.
 
 Besides one vector per text, :meth:`Embedder.embed_with_tokens` returns the contextual vector of each token at
 an inner layer (:class:`TokenStates`), from the same forward pass: the multilingual model places a token near its
@@ -17,18 +17,19 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import TYPE_CHECKING, Any
-
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Union
 
 import numpy as np
 
 from kaynak.config import Settings
 
-if TYPE_CHECKING:  # pragma: no cover
-    from sentence_transformers import SentenceTransformer
-
 log = logging.getLogger(__name__)
+
+# How a long pass reports: True for a progress bar on stderr, or a callback (what, done, total) — the web app's
+# status line while the first index is built.
+Progress = Union[bool, Callable[[str, int, int], None]]
 
 QUERY_PROMPT = "query"
 WORD_START = "\u2581"  # SentencePiece's mark on a piece that begins a word
@@ -82,140 +83,137 @@ class Embedder:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._model: SentenceTransformer | None = None
-        self._passage_prompt: str | None = None
+        self._encoder: Any = None
+        self._batch = settings.embedder.batch_size or 32
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def warm_up(self) -> None:
         """Load (building if needed) the model once; later calls do nothing."""
-        if self._model is not None:
+        if self._encoder is not None:
             return
-        from sentence_transformers import SentenceTransformer
-
-        from index.model_build import ensure_model
+        from index.encoders.factory import batch_size, create_encoder
+        from index.model_build import ensure_model, local_folder
 
         cfg = self.settings.embedder
         threads = configure_torch_threads()
-        source = ensure_model(self.settings)
+        folder = local_folder(ensure_model(self.settings))
         t0 = time.perf_counter()
-        model = SentenceTransformer(str(source), device=cfg.device)
-        model.max_seq_length = cfg.max_seq_length
-        model.eval()
-        if cfg.backend == "torch-int8":
-            model = quantize_int8(model)
-        self._passage_prompt = next((p for p in PASSAGE_PROMPTS if p in model.prompts), None)
-        if QUERY_PROMPT not in model.prompts or self._passage_prompt is None:
-            log.warning("model %s defines no query/passage prompts (%s); texts are embedded as given",
-                        cfg.model, sorted(model.prompts))
-        self._model = model
-        log.info("embedder %s ready in %.1f s (%d threads, max_seq_length %d)",
-                 self.model_name, time.perf_counter() - t0, threads, cfg.max_seq_length)
+        encoder = create_encoder(folder, cfg, threads)
+        prompts = encoder.prompts
+        if QUERY_PROMPT not in prompts or not any(p in prompts for p in PASSAGE_PROMPTS):
+            log.warning("model %s defines no query/passage prompts (%s); texts are embedded as given", cfg.model, sorted(prompts))
+        self._batch = batch_size(cfg, encoder.device)
+        self._encoder = encoder
+        log.info("embedder %s ready in %.1f s (%s on %s, %d threads, batches of %d)", cfg.model,
+                 time.perf_counter() - t0, encoder.name, encoder.device, threads, self._batch)
 
     @property
-    def model(self) -> SentenceTransformer:
-        if self._model is None:
+    def encoder(self) -> Any:
+        if self._encoder is None:
             raise RuntimeError("Embedder is not warmed up: call warm_up() before embedding")
-        return self._model
+        return self._encoder
 
     # ------------------------------------------------------------------------------------------ facts
     @property
     def dim(self) -> int:
-        model = self.model
-        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        return int(get_dim())
+        return self.encoder.dim
 
     @property
-    def model_name(self) -> str:
-        """Stable id for the index manifest: vectors from different names must not be mixed."""
-        cfg = self.settings.embedder
-        return f"{cfg.model}+{cfg.backend}"
+    def backend(self) -> str:
+        """The runtime that embeds ("onnx", "torch", "torch-int8") and where ("cpu", "cuda")."""
+        return f"{self.encoder.name}@{self.encoder.device}"
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.encoder.tokenizer
+
+    def prompt(self, kind: str) -> str:
+        """The text put before a query or a passage ("query: ", "passage: "), "" if the model has none."""
+        prompts = self.encoder.prompts
+        names = (QUERY_PROMPT,) if kind == "query" else PASSAGE_PROMPTS
+        return next((prompts[n] for n in names if n in prompts), "")
 
     # ------------------------------------------------------------------------------------------ embedding
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Questions -> ``(n, dim)`` float32, with the model's ``query`` prompt."""
-        prompt = QUERY_PROMPT if QUERY_PROMPT in self.model.prompts else None
-        return self._encode(texts, prompt, progress=False)
+        return self._vectors(texts, "query", progress=False)
 
-    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed_passages(self, texts: list[str], progress: Progress = False, what: str = "passages") -> np.ndarray:
         """Passages -> ``(n, dim)`` float32, with the ``document``/``passage`` prompt, in batches."""
-        self.model  # noqa: B018 - fail before warm-up even for an empty list
-        return self._encode(texts, self._passage_prompt, progress=progress)
+        return self._vectors(texts, "passage", progress=progress, what=what)
+
+    def _vectors(self, texts: list[str], kind: str, progress: Progress, what: str = "") -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("pass a list of strings, not a single string")
+        encoder = self.encoder
+        out = np.empty((len(texts), encoder.dim), dtype=np.float32)
+        for idx, f, _ in self._batches(texts, kind, progress, what):
+            out[idx] = _mean_pool(f.last, f.mask)
+        return out
+
+    def _batches(self, texts: list[str], kind: str, progress: Progress, what: str = "") -> Any:
+        """(indices, Forward, prompt length) per batch, shortest texts first (padding to the longest of a batch is
+        wasted work). Queries go one at a time: under dynamic int8 a batch's activations are quantised together,
+        so batch-mates would move a question's vector."""
+        encoder = self.encoder
+        prompt = self.prompt(kind)
+        batch = 1 if kind == "query" else self._batch
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        what = what or f"{kind}s"
+        report = progress if callable(progress) else None
+        bar = _progress_bar(len(texts), f"embedding {len(texts)} {what}") if progress is True else None
+        try:
+            for lo in range(0, len(order), batch):
+                idx = order[lo : lo + batch]
+                yield idx, encoder.forward([prompt + texts[i] for i in idx]), len(prompt)
+                if bar is not None:
+                    bar.update(len(idx))
+                if report is not None:
+                    report(what, lo + len(idx), len(texts))
+        finally:
+            if bar is not None:
+                bar.close()
 
     def embed_with_tokens(
         self,
         texts: list[str],
         kind: str = "passage",
-        progress: bool = False,
+        progress: Progress = False,
         spans: list[list[tuple[int, int]]] | None = None,
     ) -> tuple[np.ndarray, list[TokenStates], list[np.ndarray]]:
         """One forward pass per text -> its vector (as `embed_queries` / `embed_passages` give it), its
         `TokenStates`, and, for each text's character `spans` (sentences), a vector pooled from the same pass:
         the mean of the last layer's states of the tokens inside the span, normalised ("late chunking",
         Günther et al. 2024): a sentence read in its passage's context, at no extra cost. `kind` is "query" or
-        "passage" (the e5 prompt). Queries go one at a time: the int8 model quantises a batch's activations
-        together, so batch-mates would move a question's vector."""
-        import torch
-
-        model = self.model
-        prompt_name = QUERY_PROMPT if kind == "query" else self._passage_prompt
-        prompt = model.prompts.get(prompt_name, "") if prompt_name else ""
-        transformer = model[0]
-        tokenizer, network = transformer.tokenizer, transformer.auto_model
-        layer = self.settings.embedder.align_layer
-        batch = 1 if kind == "query" else self.settings.embedder.batch_size
-        vectors = np.empty((len(texts), self.dim), dtype=np.float32)
-        # shortest first: padding to the batch's longest text is wasted work
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        by_index: dict[int, TokenStates] = {}
-        sentence_vectors: dict[int, np.ndarray] = {}
-        bar = _progress_bar(len(texts), f"embedding {len(texts)} {kind}s") if progress else None
-        for lo in range(0, len(order), batch):
-            idx = order[lo : lo + batch]
-            enc = tokenizer(
-                [prompt + texts[i] for i in idx], return_tensors="pt", padding=True, truncation=True,
-                max_length=model.max_seq_length, return_offsets_mapping=True,
-            )
-            offsets = enc.pop("offset_mapping").numpy() - len(prompt)
-            with torch.inference_mode():
-                out = network(**enc, output_hidden_states=True)
-            mask = enc["attention_mask"].unsqueeze(-1).to(out.last_hidden_state.dtype)
-            pooled = (out.last_hidden_state * mask).sum(1) / mask.sum(1)  # mean pooling, prompt included (as trained)
-            vectors[idx] = torch.nn.functional.normalize(pooled, dim=-1).float().numpy()
-            inner = torch.nn.functional.normalize(out.hidden_states[layer], dim=-1).float().numpy()
-            last = out.last_hidden_state.float().numpy()
-            special = set(tokenizer.all_special_ids)
+        "passage" (the e5 prompt)."""
+        encoder = self.encoder
+        special = set(encoder.tokenizer.all_special_ids)
+        vectors = np.empty((len(texts), encoder.dim), dtype=np.float32)
+        states: dict[int, TokenStates] = {}
+        pooled: dict[int, np.ndarray] = {}
+        for idx, f, prompt_len in self._batches(texts, kind, progress):
+            vectors[idx] = _mean_pool(f.last, f.mask)
+            norms = np.linalg.norm(f.inner, axis=-1, keepdims=True)
+            inner = f.inner / np.maximum(norms, 1e-12)
             for j, i in enumerate(idx):
-                ids = enc["input_ids"][j].tolist()
-                keep = np.array([t not in special for t in ids]) & (offsets[j][:, 0] >= 0) & enc["attention_mask"][j].bool().numpy()
-                pieces = tokenizer.convert_ids_to_tokens([t for t, k in zip(ids, keep) if k])
-                by_index[i] = TokenStates(
-                    vectors=np.ascontiguousarray(inner[j][keep]),
-                    spans=offsets[j][keep].astype(np.int32),
+                offsets = f.offsets[j] - prompt_len
+                keep = np.array([t not in special for t in f.ids[j]]) & (offsets[:, 0] >= 0) & (f.mask[j] > 0)
+                pieces = encoder.tokenizer.convert_ids_to_tokens([int(t) for t, k in zip(f.ids[j], keep) if k])
+                states[i] = TokenStates(
+                    vectors=np.ascontiguousarray(inner[j][keep], dtype=np.float32),
+                    spans=offsets[keep].astype(np.int32),
                     starts=np.array([p.startswith(WORD_START) for p in pieces], dtype=bool),
                 )
                 if spans is not None:
-                    sentence_vectors[i] = _pool_spans(last[j][keep], by_index[i].spans, spans[i], self.dim)
-            if bar is not None:
-                bar.update(len(idx))
-        if bar is not None:
-            bar.close()
-        states = [by_index[i] for i in range(len(texts))]
-        return vectors, states, [sentence_vectors[i] for i in range(len(texts))] if spans is not None else []
+                    pooled[i] = _pool_spans(f.last[j][keep], states[i].spans, spans[i], encoder.dim)
+        return vectors, [states[i] for i in range(len(texts))], [pooled[i] for i in range(len(texts))] if spans is not None else []
 
-    def _encode(self, texts: list[str], prompt_name: str | None, progress: bool) -> np.ndarray:
-        model = self.model
-        if isinstance(texts, str):
-            raise TypeError("pass a list of strings, not a single string")
-        if not texts:
-            return np.empty((0, self.dim), dtype=np.float32)
-        import torch
 
-        with torch.inference_mode():
-            out = model.encode(
-                list(texts), prompt_name=prompt_name, batch_size=self.settings.embedder.batch_size,
-                show_progress_bar=progress, convert_to_numpy=True, normalize_embeddings=True,
-            )
-        return np.ascontiguousarray(out, dtype=np.float32)
+def _mean_pool(last: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of the last layer over the real tokens, prompt included (as e5 was trained), L2-normalised."""
+    m = mask[..., None].astype(np.float32)
+    v = (last * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1.0)
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
 
 
 def _pool_spans(states: np.ndarray, token_spans: np.ndarray, spans: list[tuple[int, int]], dim: int) -> np.ndarray:
@@ -237,33 +235,3 @@ def _progress_bar(total: int, description: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=description, unit="text", leave=False)
-
-
-def quantize_int8(model: Any) -> Any:
-    """Dynamic int8 quantisation of the ``nn.Linear`` layers, in place; returns ``model``.
-
-    Weights are quantised per output channel (per-tensor loses too much on these already 4-bit weights:
-    cosine 0.96 to fp32) and the FFN down-projections (``*.output.dense`` outside attention) stay fp32: their
-    input, the GELU output, has outliers that int8 activations clip. Measured on thesis chunks: all layers
-    per-channel -> min cosine 0.978; without the FFN down-projections -> min cosine 0.995.
-    """
-    import warnings
-
-    import torch
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-    spec = {
-        name: per_channel_dynamic_qconfig
-        for name, mod in model.named_modules()
-        if isinstance(mod, torch.nn.Linear) and not _is_ffn_down(name)
-    }
-    with warnings.catch_warnings():  # torch >= 2.10 marks torch.ao quantized tensors deprecated (-> torchao)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", FutureWarning)
-        warnings.simplefilter("ignore", UserWarning)
-        quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)
-    return model
-
-
-def _is_ffn_down(name: str) -> bool:
-    return name.endswith("output.dense") and not name.endswith("attention.output.dense")

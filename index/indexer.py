@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index.doc_identity import StoredDoc, document_names, proposed_name
-from index.embedder import Embedder, TokenStates
+from index.embedder import Embedder, Progress, TokenStates
 from index.store import DocRecord, Manifest, StoreError
 from index.stores.base import Passage, Store, sentence_vectors
 from index.stores.factory import create_store
@@ -93,7 +93,7 @@ class Indexer:
                 f"`kaynak ingest --rebuild`, or set KAYNAK_EMBEDDER__MODEL={manifest.model}"
             )
 
-    def ingest(self, paths: list[Path], progress: bool = False, rebuild: bool = False) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: Progress = False, rebuild: bool = False) -> IngestReport:
         t0 = time.perf_counter()
         report = IngestReport()
         with self.store.writer():
@@ -114,7 +114,7 @@ class Indexer:
                             docs[doc_id] = replace(old, path=str(path.resolve()))
                         report.unchanged.append(doc_id)
                         continue
-                    parsed = parse_document(path, self.settings, progress=progress, doc_id=doc_id)
+                    parsed = parse_document(path, self.settings, progress=progress is True, doc_id=doc_id)
                     if not parsed.chunks:
                         raise IngestError(path, "no text could be extracted")
                 except IngestError as e:
@@ -203,21 +203,23 @@ class Indexer:
         removed: list[str],
         docs: dict[str, DocRecord],
         report: IngestReport,
-        progress: bool,
+        progress: Progress,
         reset: bool,
     ) -> None:
         """Write the new versions of the documents in `new_chunks` and drop those `removed`, reusing by chunk id
         whatever the store holds for a chunk (a changed document often keeps most of its chunks)."""
-        if manifest is not None and manifest.format < 3:
+        upgrade = manifest is not None and manifest.format < 3
+        if upgrade:
             # an index that keeps no token states (format 2) gets them now: its chunks are embedded once more
+            # (their sentence vectors are reused) and the whole index is written anew
             for doc in docs:
                 if doc not in new_chunks:
                     new_chunks[doc] = list(self.store.iter_chunks(doc))
-            reset = True
-        old = [] if reset else [c.id for d in [*new_chunks, *removed] for c in self.store.iter_chunks(d)]
+        old = [] if reset or upgrade else [c.id for d in [*new_chunks, *removed] for c in self.store.iter_chunks(d)]
         chunks = [c for doc_chunks in new_chunks.values() for c in doc_chunks]
         stored = {} if reset else self.store.passages(c.id for c in chunks)
-        todo = [c for c in chunks if c.id not in stored]
+        todo = [c for c in chunks if c.id not in stored or stored[c.id].tokens is None]
+        reset = reset or upgrade
         report.reused += sum(d.n_chunks for doc, d in docs.items() if doc not in new_chunks) + len(chunks) - len(todo)
         if todo or manifest is None:
             self.embedder.warm_up()
@@ -239,7 +241,7 @@ class Indexer:
             sentences = [stored[c.id].sentences if c.id in stored else found[c.id] for c in chunks]
             blocks = [stored[c.id].sentence_vectors if c.id in stored else pooled[c.id] for c in chunks]
         else:
-            embed = lambda texts: self.embedder.embed_passages(texts, progress=progress)  # noqa: E731
+            embed = lambda texts: self.embedder.embed_passages(texts, progress=progress, what="sentences")  # noqa: E731
             sentences, vectors, report.sentences = sentence_vectors(chunks, stored, embed, dim)
             cuts = np.cumsum([len(s) for s in sentences])[:-1] if sentences else []
             blocks = np.split(vectors, cuts)
@@ -254,7 +256,7 @@ class Indexer:
             chunker_version=CHUNKER_VERSION,
             index_backend="",
             kaynak_version=__version__,
-            embedder_backend=self.settings.embedder.backend,
+            embedder_backend=self.embedder.backend if todo or manifest is None else manifest.embedder_backend,
             docs=docs,
         )
         self.store.commit(manifest, add, old, reset=reset)

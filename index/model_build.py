@@ -380,6 +380,16 @@ def ensure_model(settings: Settings) -> Path | str:
     return name  # a hub name: sentence-transformers resolves it (needs hub access or its cache)
 
 
+def local_folder(source: Path | str) -> Path:
+    """A sentence-transformers folder on disk for what `ensure_model` returned: the folder itself, or a hub
+    model's snapshot (downloaded once; needs hub access)."""
+    if isinstance(source, Path):
+        return source
+    from huggingface_hub import snapshot_download
+
+    return Path(snapshot_download(source))
+
+
 def _dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -403,4 +413,7 @@ def model_info(settings: Settings) -> dict[str, Any]:
     record = path / BUILD_INFO
     if record.is_file():
         info["build"] = json.loads(record.read_text(encoding="utf-8"))
+    choice = path / "backend.json"  # what index/encoders/factory.py measured on this machine
+    if choice.is_file():
+        info["measured"] = json.loads(choice.read_text(encoding="utf-8"))
     return info

@@ -32,13 +32,16 @@ class EmbedderSettings(BaseModel):
     # "multilingual-e5-small" is built from PyPI wheels; any other value is a sentence-transformers model
     # name or folder (a hub name needs hub access).
     model: str = DEFAULT_MODEL
-    batch_size: int = Field(32, ge=1, le=1024)
+    # texts per forward pass; unset: 32 on the CPU, 128 on a GPU (index/encoders/factory.py)
+    batch_size: int | None = Field(None, ge=1, le=1024)
     # Chunks stay under ~220 tokens (ingest), so 256 truncates nothing and keeps padding short.
     max_seq_length: int = Field(256, ge=16, le=512)
-    # "torch-int8" (default): per-channel dynamic int8 Linear layers, ~1.3x faster on this CPU (AVX2, no VNNI)
-    # with cosine >= 0.993 to fp32 and the same top-1 (benchmarks/embed_backends.py); "torch" is plain fp32.
-    backend: Literal["torch", "torch-int8"] = "torch-int8"
-    device: str = "cpu"
+    # "auto": on a GPU PyTorch fp32; on the CPU the backend measured fastest on this machine among those whose
+    # vectors stay within cosine 0.99 of fp32 (kept in the model folder's backend.json; `kaynak models --json`).
+    # Or name one: "onnx" (ONNX Runtime fp32: fp32's vectors, ~2x PyTorch int8 on a 2-core AVX2 CPU), "torch"
+    # (fp32), "torch-int8" (dynamic int8, cosine >= 0.99 to fp32, vectors move a little with batch-mates).
+    backend: Literal["auto", "onnx", "torch", "torch-int8"] = "auto"
+    device: str = "auto"  # "auto": a CUDA GPU when torch sees one, else "cpu"
     # The layer whose token states align a question's words with a passage's (index/alignment.py). For
     # multilingual-e5-small (12 layers) layer 10 told evidence sentences from the others best (AUC 0.867 over
     # 8,094 candidate sentences of 633 questions, vs 0.842 for the last layer and 0.825 for layer 6): the last

@@ -126,6 +126,8 @@ def build_app(engine: Any) -> gr.Blocks:
             with gr.Column():
                 L(gr.Markdown(TITLE), "value")
                 corpus = gr.Markdown(view.subtitle(DEFAULT), elem_id="k-corpus")
+                # while a first start builds the index in the background, the line says how far it is
+                status_timer = gr.Timer(1.0, active=engine.indexing.running)
             # no value until the page loads: the browser's languages (or an earlier choice) decide it
             ui_lang = gr.Radio([(LANG_NAMES[l], l) for l in LANGS], value=None, label=N_("Interface language"),
                                show_label=False, scale=0, min_width=470, elem_id="k-ui-lang", container=False)
@@ -235,9 +237,20 @@ def build_app(engine: Any) -> gr.Blocks:
             else:
                 table, plots = summary_table(summary, _), eval_plots(summary, _)
             return [*L.updates(_), chat.messages(turn_list, lang), chat.sources_panel(turn_list, lang),
-                    doc_table(lang), table, plots, engine.overview().subtitle(lang)]
+                    doc_table(lang), table, plots, corpus_line(lang)]
 
         worded = [*L.components, chatbot, sources, docs_table, ev_table, ev_plots, corpus]
+
+        def corpus_line(lang: str) -> str:
+            """What the index is doing on a first start, else what is ingested."""
+            return chat.indexing_status(engine.indexing, lang) or engine.overview().subtitle(lang)
+
+        def tick(lang: str) -> list[Any]:
+            running = engine.indexing.running
+            return [corpus_line(lang or DEFAULT), gr.Timer(active=running), doc_table(lang or DEFAULT) if not running else gr.skip()]
+
+        status_timer.tick(tick, [ui_lang], [corpus, status_timer, docs_table], queue=False, show_progress="hidden",
+                          api_visibility="private")
 
         def selector(lang: str) -> Any:
             _ = translator(lang)
@@ -282,6 +295,11 @@ def build_app(engine: Any) -> gr.Blocks:
             uid = uuid.uuid4().hex[:10]
             shown = [*chat.messages(turn_list, lang), chat.question_bubble(q, uid), chat.busy_bubble(lang)]
             yield shown, skip, "", "", skip, gr.update(value=_("Answering…"), interactive=False)
+            while engine.indexing.running:  # a first start: say how far the index is, answer when it is ready
+                shown[-1] = chat.busy_bubble(lang, chat.indexing_status(engine.indexing, lang))
+                yield shown, skip, skip, skip, skip, skip
+                time.sleep(1.0)
+            shown[-1] = chat.busy_bubble(lang)
 
             def failed(message: str) -> tuple[Any, ...]:  # the conversation as it was; the question back to fix
                 return chat.messages(turn_list, lang), skip, R.error_html(message, lang), q, skip, skip

@@ -23,10 +23,25 @@ def question_bubble(q: str, uid: str) -> dict[str, str]:
     return {"role": "user", "content": R.answer_text_html(shown_question(q), uid)}
 
 
-def busy_bubble(ui_lang: str) -> dict[str, str]:
+def busy_bubble(ui_lang: str, status: str = "") -> dict[str, str]:
+    """The answer's place while it is computed; with `status`, what the index is doing before it can answer."""
     _ = translator(ui_lang)
-    busy = R.esc(_("Answering…"))
+    busy = R.esc(status + " " + _("The answer comes as soon as the index is ready.") if status else _("Answering…"))
     return {"role": "assistant", "content": f"<em>{busy}</em>"}
+
+
+def indexing_status(indexing: Any, ui_lang: str) -> str:
+    """What the first start is doing ("Indexing: 120 of 785 passages embedded…"), "" when the index is ready."""
+    _ = translator(ui_lang)
+    if indexing.error:
+        return _("The index could not be built: {error}").format(error=indexing.error)
+    if not indexing.running:
+        return ""
+    if indexing.phase == "passages":
+        return _("Indexing: {done} of {total} passages embedded…").format(done=indexing.done, total=indexing.total)
+    if indexing.phase == "sentences":
+        return _("Indexing: {done} of {total} sentences embedded…").format(done=indexing.done, total=indexing.total)
+    return _("Loading the model (a first start builds it)…")
 
 
 def messages(turns: list[Turn], ui_lang: str) -> list[dict[str, Any]]:

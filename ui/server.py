@@ -104,10 +104,13 @@ def serve(settings: Any, host: str = "127.0.0.1", port: int = 7860, auth: str | 
 
     from app.engine import Engine
 
-    print("kaynak: loading the model and the index (the first start builds them from the bundled thesis)…",
-          file=sys.stderr, flush=True)
     engine = Engine(settings)
-    engine.warm_up(progress=True)
+    if engine.store.generation() is not None:
+        engine.warm_up()
+    else:  # a first start: serve at once, build the index in the background, answer when it is ready
+        print("kaynak: no index yet: building it from the bundled thesis in the background (the page shows how far)",
+              file=sys.stderr, flush=True)
+        engine.warm_up_in_background()
 
     from ui.app import build_app
 
