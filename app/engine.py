@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from app.overview import Overview, overview
 from assistant.base import Answerer
 from assistant.factory import create_answerer
 from assistant.followup import merge, previous_query
 from assistant.question import Part, part_named
 from index.embedder import Embedder, Progress
-from index.indexer import IngestReport, Indexer
+from index.indexer import Indexer, IngestReport
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
-from app.overview import Overview, overview
 from index.store import DocRecord, StoreError
 from index.stores.factory import create_store
 from kaynak.config import LLMSettings, Settings, get_settings

@@ -39,7 +39,6 @@ sys.path.insert(0, str(ROOT))
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
-
 import store_scale  # noqa: E402
 
 from index.dense import BACKENDS, VectorIndex, _training_sample, create_index  # noqa: E402

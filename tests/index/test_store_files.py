@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaynak.config import Settings
 from store_contract import StoreContract
+
+from kaynak.config import Settings
 
 
 class TestFilesStore(StoreContract):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from store_contract import StoreContract
 
 from kaynak.config import Settings
-from store_contract import StoreContract
 
 pytest.importorskip("pymilvus", reason="the Milvus store needs the extra: pip install 'kaynak[milvus]'")
 
