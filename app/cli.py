@@ -108,7 +108,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     report = eng.ingest(paths, progress=not args.quiet, rebuild=args.rebuild)
     for line in report.lines():
         print(line, file=sys.stderr if line.startswith("FAILED") else sys.stdout)
-    if args.stats and eng.store.exists():
+    if args.stats and eng.store.generation() is not None:
         print(format_stats(chunk_stats(eng.chunks())))
     return 0 if report.ok else 1
 

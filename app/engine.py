@@ -1,7 +1,7 @@
 """The library's front door: one object the CLI and the web app call for everything.
 
-It owns the settings, the embedder (loaded once), the store, and the answerer, and reloads the store when
-another process committed a new generation. It never imports the UI.
+It owns the settings, the embedder (loaded once), the store (`index.stores`: files or Milvus, by settings), and
+the answerer, and checks the model of each generation another process commits. It never imports the UI.
 """
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from app.overview import Overview, overview
 from assistant.base import Answerer
 from assistant.factory import create_answerer
 from assistant.followup import merge, previous_query
 from assistant.question import Part, part_named
 from index.embedder import Embedder, Progress
-from index.indexer import IngestReport, Indexer
+from index.indexer import Indexer, IngestReport
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
-from app.overview import Overview, overview
-from index.store import DocRecord, Snapshot, Store, StoreError
+from index.store import DocRecord, StoreError
+from index.stores.factory import create_store
 from kaynak.config import LLMSettings, Settings, get_settings
 from kaynak.lang import detect_lang
 from kaynak.types import Answer, Chunk, Hit
@@ -58,10 +59,10 @@ class Engine:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self.embedder = Embedder(self.settings)
-        self.store = Store(self.settings)
+        self.store = create_store(self.settings)
         self.indexer = Indexer(self.settings, self.embedder, self.store)
-        self.retriever = Retriever(self.settings, self.embedder, self.snapshot)
-        self._snap: Snapshot | None = None
+        self.retriever = Retriever(self.settings, self.embedder, self.store)
+        self._checked: str | None = None  # the generation whose model was checked
         self._lock = threading.Lock()
         self._answerers: dict[tuple, Answerer] = {}
         self._warming = threading.Lock()  # one warm-up at a time: a request waits for the one under way
@@ -72,12 +73,13 @@ class Engine:
         """Load the model and, on first use, ingest the bundled corpus; later calls are cheap."""
         with self._warming:
             self.embedder.warm_up()
-            if not self.store.exists() and self.settings.auto_ingest:
+            if self.store.generation() is None and self.settings.auto_ingest:
                 log.warning("no index yet: ingesting %s (first start only)", self.settings.corpus)
                 report = self.indexer.ingest([Path(self.settings.corpus)], progress=progress)
                 if not report.ok:
                     raise StoreError("could not ingest the default corpus: " + "; ".join(r for _, r in report.failed))
-            self.snapshot()
+            self.check()
+            self.store.count()  # opens the index now rather than on the first question
 
     def warm_up_in_background(self) -> threading.Thread:
         """`warm_up` in a thread, its progress in `indexing`: the web app serves at once and answers as soon as
@@ -99,26 +101,25 @@ class Engine:
         thread.start()
         return thread
 
-    def snapshot(self) -> Snapshot:
-        """The live generation, reloaded when a commit (here or in another process) replaced it."""
-        gen = self.store.current()
+    def check(self) -> str:
+        """The live generation (another process may have committed a new one), checked once per generation to
+        hold vectors of the configured model."""
+        gen = self.store.generation()
         with self._lock:
-            if self._snap is None or self._snap.generation != gen:
-                if gen is None:
-                    raise EmptyIndexError(
-                        f"nothing is ingested yet in {self.store.root}: run `kaynak ingest [PATH...]` "
-                        "(with no path it ingests the bundled thesis)"
-                    )
-                snap = self.store.load()
-                assert snap is not None
-                self.indexer.check_model(snap.manifest)
-                self._snap = snap
-            return self._snap
+            if gen is None:
+                raise EmptyIndexError(
+                    f"nothing is ingested yet in {self.store.location}: run `kaynak ingest [PATH...]` "
+                    "(with no path it ingests the bundled thesis)"
+                )
+            if gen != self._checked:
+                self.indexer.check_model(self.store.manifest())
+                self._checked = gen
+            return gen
 
-    def _ready(self) -> Snapshot:
-        if not self.store.exists() and self.settings.auto_ingest:
+    def _ready(self) -> None:
+        if self.store.generation() is None and self.settings.auto_ingest:
             self.warm_up()  # or wait for the one under way
-        return self.snapshot()
+        self.check()
 
     # -- documents ---------------------------------------------------------------------------------
     def ingest(self, paths: list[Path] | None = None, progress: Progress = False, rebuild: bool = False) -> IngestReport:
@@ -128,24 +129,26 @@ class Engine:
         return self.indexer.remove(doc_ids)
 
     def documents(self) -> list[DocRecord]:
-        m = self.store.read_manifest()
+        m = self.store.manifest()
         return sorted(m.docs.values(), key=lambda d: d.doc_id) if m else []
 
     def chunks(self) -> list[Chunk]:
-        return list(self._ready().chunks)
+        self._ready()
+        return list(self.store.iter_chunks())
 
     def overview(self) -> Overview:
         """What is ingested, for the web app's header and example questions (before the first ingest, or while
         it runs: the examples of the corpus on its way in)."""
-        if not self.store.exists() or self.indexing.running:
+        if self.store.generation() is None or self.indexing.running:
             return overview([], [], pending=Path(self.settings.corpus) if self.settings.auto_ingest else None)
-        return overview(self.documents(), self.snapshot().chunks)
+        return overview(self.documents(), list(self.store.iter_chunks()))
 
     def chunk(self, chunk_id: str) -> Chunk:
-        for c in self._ready().chunks:
-            if c.id == chunk_id:
-                return c
-        raise QueryError(f"no chunk with id {chunk_id!r}")
+        self._ready()
+        found = self.store.chunks([chunk_id])
+        if chunk_id not in found:
+            raise QueryError(f"no chunk with id {chunk_id!r}")
+        return found[chunk_id]
 
     # -- retrieval ---------------------------------------------------------------------------------
     def search(
@@ -196,7 +199,7 @@ class Engine:
         key = (llm.base_url, llm.model) if llm.enabled else ("extractive",)
         if key not in self._answerers:
             settings = self.settings.model_copy(update={"llm": llm})
-            answerer = create_answerer(settings, self.embedder, self.snapshot)
+            answerer = create_answerer(settings, self.embedder, self.store)
             answerer.warm_up()
             self._answerers[key] = answerer
         return self._answerers[key]

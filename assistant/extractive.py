@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -25,7 +24,7 @@ from assistant.values import holds, years
 from index.alignment import coverage, query_words, weakest, word_scores
 from index.embedder import Embedder, TokenStates
 from index.indexer import passage_text
-from index.store import Snapshot, sentence_vectors
+from index.stores.base import Passage, Store, sentence_vectors
 from kaynak.config import Settings
 from kaynak.text import stated_numbers
 from kaynak.types import Answer, Citation, Hit, Related
@@ -68,10 +67,10 @@ class Assessment:
 class ExtractiveAnswerer(Answerer):
     name = "extractive"
 
-    def __init__(self, settings: Settings, embedder: Embedder, snapshot: Callable[[], Snapshot] | None = None, params: Params | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, store: Store | None = None, params: Params | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.snapshot = snapshot  # the live index: stored sentence vectors and token states
+        self.store = store  # the live index: stored sentence vectors and token states
         self._params = params
 
     @property
@@ -129,20 +128,19 @@ class ExtractiveAnswerer(Answerer):
         return q, hits, self.candidates(q, hits)
 
     def _with_following(self, hits: list[Hit]) -> list[Hit]:
-        snapshot = self.snapshot() if self.snapshot is not None else None
-        if not hits or snapshot is None or hits[0].chunk.id not in snapshot.position:
+        if not hits or self.store is None:
             return list(hits)
-        following = snapshot.following(hits[0].chunk.id)
+        _, following = self.store.neighbours(hits[0].chunk.id)
         if following is None or any(h.chunk.id == following.id for h in hits):
             return list(hits)
         return [*hits, Hit(following, hits[-1].score)]
 
     def candidates(self, q: Question, hits: list[Hit]) -> list[Candidate]:
         """Every sentence of the passages with its choice features (unscored)."""
-        snapshot = self.snapshot() if self.snapshot is not None else None
-        found, sentence_vecs, _ = sentence_vectors([h.chunk for h in hits], snapshot, self.embedder.embed_passages, self.embedder.dim)
-        passage_vecs = self._passage_vectors(snapshot, hits)
-        tokens = self._tokens(snapshot, hits)
+        stored = self.store.passages(h.chunk.id for h in hits) if self.store is not None else {}
+        found, sentence_vecs, _ = sentence_vectors([h.chunk for h in hits], stored, self.embedder.embed_passages, self.embedder.dim)
+        passage_vecs = self._passage_vectors(stored, hits)
+        tokens = self._tokens(stored, hits)
         out: list[Candidate] = []
         row = 0
         for i, (hit, spans) in enumerate(zip(hits, found)):
@@ -182,24 +180,21 @@ class ExtractiveAnswerer(Answerer):
                 out.append(Candidate(i, a, b, text, vec, features, weakest_word))
         return out
 
-    def _passage_vectors(self, snapshot: Snapshot | None, hits: list[Hit]) -> np.ndarray:
-        if snapshot is not None and all(h.chunk.id in snapshot.position for h in hits):
-            return snapshot.vectors_for([h.chunk.id for h in hits])
+    def _passage_vectors(self, stored: dict[str, Passage], hits: list[Hit]) -> np.ndarray:
+        if all(h.chunk.id in stored for h in hits):
+            return np.array([stored[h.chunk.id].vector for h in hits], dtype=np.float32).reshape(len(hits), -1)
         return self.embedder.embed_passages([passage_text(h.chunk) for h in hits])
 
-    def _tokens(self, snapshot: Snapshot | None, hits: list[Hit]) -> list[TokenStates]:
+    def _tokens(self, stored: dict[str, Passage], hits: list[Hit]) -> list[TokenStates]:
         """Each passage's token states: stored ones from the live index, the others embedded here (a passage
         from elsewhere, or an index written before token states were kept)."""
-        stored = [
-            snapshot.tokens_at(snapshot.position[h.chunk.id]) if snapshot is not None and h.chunk.id in snapshot.position else None
-            for h in hits
-        ]
-        missing = [i for i, s in enumerate(stored) if s is None]
+        states = [stored[h.chunk.id].tokens if h.chunk.id in stored else None for h in hits]
+        missing = [i for i, s in enumerate(states) if s is None]
         if missing:
             _, fresh, _ = self.embedder.embed_with_tokens([passage_text(hits[i].chunk) for i in missing])
             for i, s in zip(missing, fresh):
-                stored[i] = s
-        return stored  # type: ignore[return-value]
+                states[i] = s
+        return states  # type: ignore[return-value]
 
     # -- answering ----------------------------------------------------------------------------------
     def _wants_summary(self, q: Question) -> bool:
@@ -237,10 +232,9 @@ class ExtractiveAnswerer(Answerer):
 
     def _neighbours(self, chunk_id: str) -> set[str]:
         """The chunk and the chunks just before and after it in its section."""
-        snapshot = self.snapshot() if self.snapshot is not None else None
-        if snapshot is None or chunk_id not in snapshot.position:
+        if self.store is None:
             return {chunk_id}
-        return {chunk_id, *(c.id for c in (snapshot.following(chunk_id), snapshot.preceding(chunk_id)) if c is not None)}
+        return {chunk_id, *(c.id for c in self.store.neighbours(chunk_id) if c is not None)}
 
     def _related(self, a: Assessment, passages: list[Hit]) -> tuple[Related, ...]:
         """The passages closest to the question, each with its best sentence: not an answer, a place to read."""

@@ -1,20 +1,18 @@
 """Pick the answerer backend from settings (txtai-style factory)."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from assistant.base import Answerer
 from assistant.extractive import ExtractiveAnswerer
 from index.embedder import Embedder
-from index.store import Snapshot
+from index.stores.base import Store
 from kaynak.config import ConfigError, Settings
 
 ANSWERERS = ("extractive", "llm")
 
 
-def create_answerer(settings: Settings, embedder: Embedder, snapshot: Callable[[], Snapshot] | None = None) -> Answerer:
+def create_answerer(settings: Settings, embedder: Embedder, store: Store | None = None) -> Answerer:
     """The offline extractive answerer, or the LLM answerer (falling back to it) when an endpoint is set."""
-    offline = ExtractiveAnswerer(settings, embedder, snapshot)
+    offline = ExtractiveAnswerer(settings, embedder, store)
     name = settings.answer.answerer
     if name not in ANSWERERS:
         raise ConfigError(f"unknown answerer {name!r}; valid: {', '.join(ANSWERERS)}")

@@ -183,7 +183,7 @@ def main() -> None:
             engines[data_dir] = Engine(Settings() if data_dir is None else Settings(data_dir=data_dir, auto_ingest=False))
             engines[data_dir].warm_up()
         engine = engines[data_dir]
-        answerer = ExtractiveAnswerer(engine.settings, engine.embedder, engine.snapshot, params=Params())
+        answerer = ExtractiveAnswerer(engine.settings, engine.embedder, engine.store, params=Params())
         cases[name] = collect(engine, answerer, name, load_set(name), a.depth)
         print(f"{name}: {len(cases[name])} cases", file=sys.stderr)
     if a.cache:

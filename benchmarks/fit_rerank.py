@@ -36,7 +36,6 @@ FEATURES = RerankParams.FEATURES
 
 def candidates(engine: Engine, qa: list[dict], depth: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per answerable question: the features of its fused candidates (rows) and which hold evidence."""
-    snap = engine.snapshot()
     retriever = engine.retriever
     out = []
     for item in qa:
@@ -47,7 +46,8 @@ def candidates(engine: Engine, qa: list[dict], depth: int) -> list[tuple[np.ndar
         hits = retriever.search(question, k=depth, query_lang=lang)  # rerank_depth is 0 here: fused order
         qv, words = retriever.encode_query(question, lang)
         numbers = stated_numbers(question)
-        rows = [rerank_features(snap, qv, words, snap.position[h.chunk.id], r, numbers) for r, h in enumerate(hits)]
+        passages = engine.store.passages(h.chunk.id for h in hits)
+        rows = [rerank_features(passages[h.chunk.id], qv, words, r, numbers) for r, h in enumerate(hits)]
         x = np.array([[f[k] for k in FEATURES] for f in rows], dtype=float).reshape(-1, len(FEATURES))
         relevant = np.array([any(contains_quote(h.chunk.text, e) for e in item["evidence"]) for h in hits], dtype=bool)
         out.append((x, relevant))

@@ -152,13 +152,12 @@ def _plain_text(path: Path) -> str:
 def _tokens(eng: Engine) -> int:
     """Tokens kaynak ran through the model at ingest: those of its chunks (stored token states) and, when its
     sentences are embedded apart, those again."""
-    snap = eng.snapshot()
-    chunk_tokens = int(snap.tokens.rows[-1]) if snap.tokens is not None else 0
+    passages = eng.store.passages(c.id for c in eng.store.iter_chunks())
+    chunk_tokens = sum(len(p.tokens) for p in passages.values() if p.tokens is not None)
     if eng.settings.embedder.sentence_vectors != "separate":
         return chunk_tokens
-    sentences = [snap.chunks[int(pos)].text[a:b] for pos, a, b in snap.sentences.spans]
+    sentences = [p.chunk.text[a:b] for p in passages.values() for a, b in p.sentences]
     return chunk_tokens + sum(len(ids) - 2 for ids in eng.embedder.tokenizer(sentences)["input_ids"])
-
 
 if __name__ == "__main__":
     main()

@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/scale.py [--n 1000000] [--queries 1000] [--backends ivf,hnsw]
                                          [--hnsw-budget 600] [--nprobe 8,16,32] [--json out.json]
+    .venv/bin/python benchmarks/scale.py --store files,milvus [--sizes 100000,1000000] [--queries 200]
+
+With `--store`, the stores are compared end to end instead (`benchmarks/store_scale.py`).
 
 What it measures, per backend, through kaynak's own `index.dense` classes and `IndexSettings` defaults:
 build time (train + add), memory (RSS delta of the building process, the serialised FAISS index size, and
@@ -36,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
+import store_scale  # noqa: E402
 
 from index.dense import BACKENDS, VectorIndex, _training_sample, create_index  # noqa: E402
 from kaynak.config import IndexSettings  # noqa: E402
@@ -199,7 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override an IndexSettings field, e.g. --set ivf_nlist=2048 (repeatable)")
     ap.add_argument("--json", type=Path, help="write the results here too")
+    store_scale.add_arguments(ap)
     args = ap.parse_args(argv)
+    if args.store:
+        return store_scale.run(args)
 
     from index.embedder import available_cpus
 

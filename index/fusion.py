@@ -1,24 +1,27 @@
-"""Weighted reciprocal rank fusion (Cormack et al., 2009) of ranked position lists.
+"""Weighted reciprocal rank fusion (Cormack et al., 2009) of ranked lists of keys (chunk ids, positions).
 
-Pure functions over positions; the retriever turns the result into Hits. Nothing is mutated.
+Pure functions over keys; the retriever turns the result into Hits. Nothing is mutated.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+K = TypeVar("K", int, str)  # a ranked item: hashable and ordered, so ties break the same way every time
 
 
 def rrf(
-    rankings: Sequence[Sequence[int]],
+    rankings: Sequence[Sequence[K]],
     weights: Sequence[float] | None = None,
     k: int = 60,
-    item_weight: Callable[[int, int], float] | None = None,
-) -> list[tuple[int, float]]:
-    """Fuse rankings (best first) into (position, score) pairs, best first.
+    item_weight: Callable[[int, K], float] | None = None,
+) -> list[tuple[K, float]]:
+    """Fuse rankings (best first) into (key, score) pairs, best first.
 
     score(d) = sum_i w_i / (k + rank_i(d)), ranks starting at 1. k = 60 is the value of the original
     paper: it damps the lead of a first place so that agreement between retrievers counts for more than
-    one retriever's confidence. `item_weight(i, position)` scales one item's contribution in ranking i
-    (e.g. by whether the passage is in the question's language) without changing its rank. Ties are broken by the best single rank, then by position, so the order is
+    one retriever's confidence. `item_weight(i, key)` scales one item's contribution in ranking i
+    (e.g. by whether the passage is in the question's language) without changing its rank. Ties are broken by the best single rank, then by key, so the order is
     deterministic.
     """
     if weights is None:
@@ -27,8 +30,8 @@ def rrf(
         raise ValueError(f"{len(rankings)} rankings but {len(weights)} weights")
     if k < 0:
         raise ValueError("k must be >= 0")
-    scores: dict[int, float] = {}
-    best: dict[int, int] = {}
+    scores: dict[K, float] = {}
+    best: dict[K, int] = {}
     for i, (ranking, w) in enumerate(zip(rankings, weights)):
         for r, pos in enumerate(ranking, 1):
             wi = w * item_weight(i, pos) if item_weight else w

@@ -18,8 +18,9 @@ import numpy as np
 
 from index.doc_identity import StoredDoc, document_names, proposed_name
 from index.embedder import Embedder, Progress, TokenStates
-from index.store import DocRecord, Manifest, Sentences, Snapshot, Store, StoreError, sentence_vectors
-from index.tokens import Tokens
+from index.store import DocRecord, Manifest, StoreError
+from index.stores.base import Passage, Store, sentence_vectors
+from index.stores.factory import create_store
 from ingest.chunker import CHUNKER_VERSION
 from ingest.pipeline import iter_files, parse_document
 from ingest.readers import IngestError, check_file
@@ -81,13 +82,13 @@ class Indexer:
     def __init__(self, settings: Settings, embedder: Embedder, store: Store | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.store = store or Store(settings)
+        self.store = store or create_store(settings)
 
     def check_model(self, manifest: Manifest | None) -> None:
         """Refuse to mix vectors of two models in one index."""
         if manifest is not None and manifest.model != self.settings.embedder.model:
             raise StoreError(
-                f"the index at {self.store.root} was built with model {manifest.model!r} (dim {manifest.dim}), "
+                f"the index at {self.store.location} was built with model {manifest.model!r} (dim {manifest.dim}), "
                 f"but the settings name {self.settings.embedder.model!r}. Rebuild it with "
                 f"`kaynak ingest --rebuild`, or set KAYNAK_EMBEDDER__MODEL={manifest.model}"
             )
@@ -96,14 +97,10 @@ class Indexer:
         t0 = time.perf_counter()
         report = IngestReport()
         with self.store.writer():
-            snap = None if rebuild else self.store.load()
-            if snap is not None:
-                self.check_model(snap.manifest)
-            docs = dict(snap.manifest.docs) if snap else {}
-            keep: dict[str, list[int]] = {}  # doc -> positions in snap kept as they are
-            if snap:
-                for i, c in enumerate(snap.chunks):
-                    keep.setdefault(c.doc_id, []).append(i)
+            manifest = None if rebuild else self.store.manifest()
+            if manifest is not None:
+                self.check_model(manifest)
+            docs = dict(manifest.docs) if manifest else {}
             new_chunks: dict[str, list[Chunk]] = {}
             readable = self._hash(self._expand(paths, report), report)
             stored = {d.doc_id: StoredDoc(d.doc_id, d.path, d.sha256) for d in docs.values()}
@@ -112,7 +109,7 @@ class Indexer:
                 doc_id = names[path.resolve()]
                 try:
                     old = docs.get(doc_id)
-                    if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION and doc_id in keep:
+                    if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION and old.n_chunks:
                         if old.path != str(path.resolve()):  # moved: the same bytes, known by their new place
                             docs[doc_id] = replace(old, path=str(path.resolve()))
                         report.unchanged.append(doc_id)
@@ -128,7 +125,6 @@ class Indexer:
                     report.failed.append((str(path), e.strerror or str(e)))
                     continue
                 (report.updated if doc_id in docs else report.added).append(doc_id)
-                keep.pop(doc_id, None)
                 new_chunks[doc_id] = parsed.chunks
                 docs[doc_id] = DocRecord(
                     doc_id=doc_id,
@@ -144,7 +140,7 @@ class Indexer:
             # nothing parsed (every file failed or unchanged): commit nothing, so a failed first ingest
             # leaves no empty index behind and a failed --rebuild does not wipe the stored one
             if new_chunks:
-                self._commit(snap, keep, new_chunks, docs, report, progress)
+                self._commit(manifest, new_chunks, [], docs, report, progress, rebuild)
             report.chunks = sum(d.n_chunks for d in docs.values())
         report.seconds = time.perf_counter() - t0
         return report
@@ -154,10 +150,10 @@ class Indexer:
         t0 = time.perf_counter()
         report = IngestReport()
         with self.store.writer():
-            snap = self.store.load()
-            if snap is None:
+            manifest = self.store.manifest()
+            if manifest is None:
                 raise StoreError("nothing is ingested yet")
-            docs = dict(snap.manifest.docs)
+            docs = dict(manifest.docs)
             by_path = {d.path: d.doc_id for d in docs.values()}
             for d in doc_ids:
                 doc_id = d if d in docs else by_path.get(str(Path(d).resolve()))
@@ -168,11 +164,7 @@ class Indexer:
                     docs.pop(doc_id)
                     report.removed.append(doc_id)
             if report.removed:
-                keep: dict[str, list[int]] = {}
-                for i, c in enumerate(snap.chunks):
-                    if c.doc_id in docs:
-                        keep.setdefault(c.doc_id, []).append(i)
-                self._commit(snap, keep, {}, docs, report, progress=False)
+                self._commit(manifest, {}, report.removed, docs, report, progress=False, reset=False)
             report.chunks = sum(d.n_chunks for d in docs.values())
         report.seconds = time.perf_counter() - t0
         return report
@@ -206,28 +198,34 @@ class Indexer:
 
     def _commit(
         self,
-        snap: Snapshot | None,
-        keep: dict[str, list[int]],
+        manifest: Manifest | None,
         new_chunks: dict[str, list[Chunk]],
+        removed: list[str],
         docs: dict[str, DocRecord],
         report: IngestReport,
         progress: Progress,
+        reset: bool,
     ) -> None:
-        chunks: list[Chunk] = []
-        if snap is not None:
-            for positions in keep.values():
-                chunks.extend(snap.chunks[i] for i in positions)
-        chunks.extend(c for doc_chunks in new_chunks.values() for c in doc_chunks)
-        # a changed document often keeps most of its chunks: their vector and token states are reused by id (an
-        # index that keeps no token states, format 2, gets them now: its chunks are embedded once more)
-        stored = {} if snap is None or snap.tokens is None else snap.position
-        todo = [c for c in chunks if c.id not in stored]
-        report.reused += len(chunks) - len(todo)
-        if todo or snap is None:
+        """Write the new versions of the documents in `new_chunks` and drop those `removed`, reusing by chunk id
+        whatever the store holds for a chunk (a changed document often keeps most of its chunks)."""
+        upgrade = manifest is not None and manifest.format < 3
+        if upgrade:
+            # an index that keeps no token states (format 2) gets them now: its chunks are embedded once more
+            # (their sentence vectors are reused) and the whole index is written anew
+            for doc in docs:
+                if doc not in new_chunks:
+                    new_chunks[doc] = list(self.store.iter_chunks(doc))
+        old = [] if reset or upgrade else [c.id for d in [*new_chunks, *removed] for c in self.store.iter_chunks(d)]
+        chunks = [c for doc_chunks in new_chunks.values() for c in doc_chunks]
+        stored = {} if reset else self.store.passages(c.id for c in chunks)
+        todo = [c for c in chunks if c.id not in stored or stored[c.id].tokens is None]
+        reset = reset or upgrade
+        report.reused += sum(d.n_chunks for doc, d in docs.items() if doc not in new_chunks) + len(chunks) - len(todo)
+        if todo or manifest is None:
             self.embedder.warm_up()
             dim = self.embedder.dim
         else:
-            dim = snap.manifest.dim
+            dim = manifest.dim
         fresh: dict[str, tuple[np.ndarray, TokenStates]] = {}
         pooled: dict[str, np.ndarray] = {}  # sentence vectors from the chunk's own pass (late chunking)
         late = self.settings.embedder.sentence_vectors == "pooled"
@@ -239,45 +237,26 @@ class Indexer:
             fresh = {c.id: (v, t) for c, v, t in zip(todo, embedded, states)}
             pooled = {c.id: v for c, v in zip(todo, sentence_vecs)}
             report.embedded = len(todo)
-        vectors = [fresh[c.id][0] if c.id in fresh else np.asarray(snap.vectors[stored[c.id]]) for c in chunks]
-        token_states = [fresh[c.id][1] if c.id in fresh else snap.tokens_at(stored[c.id]) for c in chunks]
-        matrix = np.vstack(vectors).astype("float32") if vectors else np.zeros((0, dim), "float32")
         if late:
-            sentences = self._pooled_sentences(snap, chunks, stored, found, pooled, dim)
+            sentences = [stored[c.id].sentences if c.id in stored else found[c.id] for c in chunks]
+            blocks = [stored[c.id].sentence_vectors if c.id in stored else pooled[c.id] for c in chunks]
         else:
-            sentences = self._sentences(snap, chunks, dim, report, progress)
+            embed = lambda texts: self.embedder.embed_passages(texts, progress=progress, what="sentences")  # noqa: E731
+            sentences, vectors, report.sentences = sentence_vectors(chunks, stored, embed, dim)
+            cuts = np.cumsum([len(s) for s in sentences])[:-1] if sentences else []
+            blocks = np.split(vectors, cuts)
+        add = [
+            Passage(c, fresh[c.id][0] if c.id in fresh else stored[c.id].vector, s, np.asarray(b, dtype=np.float32).reshape(-1, dim),
+                    fresh[c.id][1] if c.id in fresh else stored[c.id].tokens)
+            for c, s, b in zip(chunks, sentences, blocks)
+        ]
         manifest = Manifest(
             model=self.settings.embedder.model,
             dim=dim,
             chunker_version=CHUNKER_VERSION,
             index_backend="",
             kaynak_version=__version__,
-            embedder_backend=self.embedder.backend if todo or snap is None else snap.manifest.embedder_backend,
+            embedder_backend=self.embedder.backend if todo or manifest is None else manifest.embedder_backend,
             docs=docs,
         )
-        self.store.commit(manifest, chunks, matrix, sentences, Tokens.pack(token_states, dim))
-
-    @staticmethod
-    def _pooled_sentences(
-        snap: Snapshot | None,
-        chunks: list[Chunk],
-        stored: dict[str, int],
-        found: dict[str, list[tuple[int, int]]],
-        pooled: dict[str, np.ndarray],
-        dim: int,
-    ) -> Sentences:
-        """The chunks' sentences with vectors pooled from their chunk's pass: a reused chunk's as stored."""
-        rows, blocks = [], []
-        for pos, c in enumerate(chunks):
-            spans, vecs = snap.sentences_of(c.id) if c.id in stored else (found[c.id], pooled[c.id])  # type: ignore[union-attr]
-            rows += [(pos, a, b) for a, b in spans]
-            blocks.append(np.asarray(vecs, dtype=np.float32).reshape(-1, dim))
-        vectors = np.vstack(blocks) if blocks else np.zeros((0, dim), np.float32)
-        return Sentences(np.array(rows, dtype=np.int64).reshape(-1, 3), vectors)
-
-    def _sentences(self, snap: Snapshot | None, chunks: list[Chunk], dim: int, report: IngestReport, progress: Progress) -> Sentences:
-        """The chunks' sentences with their vectors: a stored chunk's reused by id, only new ones embedded."""
-        embed = lambda texts: self.embedder.embed_passages(texts, progress=progress, what="sentences")  # noqa: E731
-        spans, vectors, report.sentences = sentence_vectors(chunks, snap, embed, dim)
-        rows = [(pos, a, b) for pos, found in enumerate(spans) for a, b in found]
-        return Sentences(np.array(rows, dtype=np.int64).reshape(-1, 3), vectors)
+        self.store.commit(manifest, add, old, reset=reset)

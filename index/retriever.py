@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
-
 import numpy as np
 
 from index.alignment import QueryWords, coverage, query_words, word_scores
 from index.embedder import Embedder
 from index.fusion import rrf
 from index.params import RerankParams, rerank_params
-from index.store import Snapshot
+from index.stores.base import Filters, Passage, Store
 from kaynak.config import Settings
 from kaynak.lang import detect_lang
 from kaynak.text import match_norm, numbers_share, stated_numbers
@@ -78,10 +76,10 @@ def body_first(hits: list[Hit]) -> list[Hit]:
 
 
 class Retriever:
-    def __init__(self, settings: Settings, embedder: Embedder, snapshot: Callable[[], Snapshot]) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, store: Store) -> None:
         self.settings = settings
         self.embedder = embedder
-        self._snapshot = snapshot
+        self.store = store
 
     def search(
         self,
@@ -91,8 +89,9 @@ class Retriever:
         langs: list[str] | None = None,
         query_lang: str | None = None,
         kinds: list[str] | None = None,
+        docs: list[str] | None = None,
     ) -> list[Hit]:
-        return self.search_many([query], k=k, mode=mode, langs=langs, query_langs=[query_lang], kinds=kinds)[0]
+        return self.search_many([query], k=k, mode=mode, langs=langs, query_langs=[query_lang], kinds=kinds, docs=docs)[0]
 
     def search_many(
         self,
@@ -102,10 +101,11 @@ class Retriever:
         langs: list[str] | None = None,
         query_langs: list[str | None] | None = None,
         kinds: list[str] | None = None,
+        docs: list[str] | None = None,
     ) -> list[list[Hit]]:
-        """Rank passages for each query; queries are embedded in one batch. `langs` and `kinds` keep only
-        passages in those languages and of those kinds (body, front, back); without `kinds`, front and back
-        matter rank after the body."""
+        """Rank passages for each query; queries are embedded in one batch. `langs`, `kinds` and `docs` keep only
+        passages in those languages, of those kinds (body, front, back) and documents; without `kinds`, front
+        and back matter rank after the body."""
         rs = self.settings.retrieval
         mode = mode or rs.mode
         if mode not in MODES:
@@ -116,52 +116,47 @@ class Retriever:
         langs = check_langs(langs, self.settings.chunking.languages)
         kinds = check_kinds(kinds)
         queries = [clamp_query(q) for q in queries]
-        snap = self._snapshot()
-        n = len(snap.chunks)
+        store = self.store
+        n = store.count()
         k = min(k, MAX_K, n)
         if n == 0:
             return [[] for _ in queries]
-        allowed = None
-        if langs or kinds:
-            wanted = ((not langs or c.lang in langs) and (not kinds or c.kind in kinds) for c in snap.chunks)
-            allowed = np.fromiter(wanted, bool, n)
-            if allowed.all():  # a filter that keeps everything (answers from an index of body text): none
-                allowed = None
+        filters = Filters(langs=langs or (), kinds=kinds or (), docs=docs or ())
         depth = min(n, max(rs.candidates, 3 * k))
         qlangs = [ql or detect_lang(q, self.settings.chunking.languages) for q, ql in zip(queries, query_langs or [None] * len(queries))]
 
-        dense_ranks: list[list[int]] = [[] for _ in queries]
-        dense_scores: list[dict[int, float]] = [{} for _ in queries]
+        dense_ranks: list[list[str]] = [[] for _ in queries]
+        dense_scores: list[dict[str, float]] = [{} for _ in queries]
         words: list[QueryWords | None] = [None] * len(queries)
         if mode in ("hybrid", "dense"):
             self.embedder.warm_up()
             qv = np.empty((len(queries), self.embedder.dim), dtype=np.float32)
             for i, q in enumerate(queries):
                 qv[i], words[i] = self.encode_query(q, qlangs[i])
-            scores, ids = snap.dense.search(qv, depth, allowed)
-            for i in range(len(queries)):
-                keep = ids[i] >= 0
-                dense_ranks[i] = [int(p) for p in ids[i][keep]]
-                dense_scores[i] = {int(p): float(s) for p, s in zip(ids[i][keep], scores[i][keep])}
-        lexical_ranks: list[list[int]] = [[] for _ in queries]
+            for i, ranked in enumerate(store.dense_search(qv, depth, filters)):
+                dense_ranks[i] = [c for c, _ in ranked]
+                dense_scores[i] = dict(ranked)
+        lexical_ranks: list[list[str]] = [[] for _ in queries]
         if mode in ("hybrid", "lexical"):
-            for i, q in enumerate(queries):
-                lexical_ranks[i] = [p for p, _ in snap.lexical.search(q, depth, query_lang=qlangs[i], allowed=allowed)]
+            lexical_ranks = [[c for c, _ in ranked] for ranked in store.lexical_search(queries, depth, qlangs, filters)]
+        chunks = store.chunks({c for ranks in (*dense_ranks, *lexical_ranks) for c in ranks})
 
         out = []
         for i in range(len(queries)):
             if mode == "dense":
-                fused = [(p, dense_scores[i][p]) for p in dense_ranks[i]]
+                fused = [(c, dense_scores[i][c]) for c in dense_ranks[i]]
             elif mode == "lexical":
-                fused = [(p, 1.0 / (rs.rrf_k + r)) for r, p in enumerate(lexical_ranks[i], 1)]
+                fused = [(c, 1.0 / (rs.rrf_k + r)) for r, c in enumerate(lexical_ranks[i], 1)]
             else:
-                fused = self._fuse(snap.chunks, dense_ranks[i], lexical_ranks[i], qlangs[i])
+                fused = self._fuse(chunks, dense_ranks[i], lexical_ranks[i], qlangs[i])
+            fused = [(c, s) for c, s in fused if c in chunks]  # a commit in between may have removed one
             if mode != "lexical" and rs.rerank_depth:
                 params = rerank_params(self.settings.embedder.model)
-                fused = rerank(snap, qv[i], words[i], fused, rs.rerank_depth, stated_numbers(queries[i]), params)
-            d_rank = {p: r for r, p in enumerate(dense_ranks[i], 1)}
-            l_rank = {p: r for r, p in enumerate(lexical_ranks[i], 1)}
-            hits = [Hit(snap.chunks[p], s, d_rank.get(p), l_rank.get(p)) for p, s in fused]
+                passages = store.passages(c for c, _ in fused[: rs.rerank_depth])
+                fused = rerank(passages, qv[i], words[i], fused, rs.rerank_depth, stated_numbers(queries[i]), params)
+            d_rank = {c: r for r, c in enumerate(dense_ranks[i], 1)}
+            l_rank = {c: r for r, c in enumerate(lexical_ranks[i], 1)}
+            hits = [Hit(chunks[c], s, d_rank.get(c), l_rank.get(c)) for c, s in fused]
             out.append(dedupe(hits if kinds else body_first(hits), k))
         return out
 
@@ -171,51 +166,52 @@ class Retriever:
         vectors, states, _ = self.embedder.embed_with_tokens([query], kind="query")
         return vectors[0], query_words(query, states[0], lang)
 
-    def _fuse(self, chunks: list[Chunk], dense: list[int], lexical: list[int], qlang: str) -> list[tuple[int, float]]:
+    def _fuse(self, chunks: dict[str, Chunk], dense: list[str], lexical: list[str], qlang: str) -> list[tuple[str, float]]:
         rs = self.settings.retrieval
 
-        def weight(i: int, pos: int) -> float:
-            return 1.0 if i == 0 or chunks[pos].lang == qlang else CROSS_LANGUAGE_LEXICAL
+        def weight(i: int, chunk_id: str) -> float:
+            c = chunks.get(chunk_id)
+            return 1.0 if i == 0 or (c is not None and c.lang == qlang) else CROSS_LANGUAGE_LEXICAL
 
         return rrf([dense, lexical], [rs.dense_weight, rs.lexical_weight], k=rs.rrf_k, item_weight=weight)
 
 
 def rerank(
-    snap: Snapshot,
+    passages: dict[str, Passage],
     qv: np.ndarray,
     words: QueryWords | None,
-    fused: list[tuple[int, float]],
+    fused: list[tuple[str, float]],
     depth: int,
     numbers: frozenset[str],
     params: RerankParams,
-) -> list[tuple[int, float]]:
-    """The first `depth` of `fused` (positions, scores) reordered by `rerank_features` weighed by `params`; the
+) -> list[tuple[str, float]]:
+    """The first `depth` of `fused` (chunk ids, scores) reordered by `rerank_features` weighed by `params`; the
     rest keep their order after them, with their fusion scores, which are lower."""
     head, tail = fused[:depth], fused[depth:]
     rescored = [
-        (p, params.score(rerank_features(snap, qv, words, p, rank, numbers)))
-        for rank, (p, _) in enumerate(head)
+        (c, params.score(rerank_features(passages[c], qv, words, rank, numbers)))
+        for rank, (c, _) in enumerate(head)
     ]
     return sorted(rescored, key=lambda x: -x[1]) + tail
 
 
 def rerank_features(
-    snap: Snapshot, qv: np.ndarray, words: QueryWords | None, position: int, rank: int, numbers: frozenset[str]
+    passage: Passage, qv: np.ndarray, words: QueryWords | None, rank: int, numbers: frozenset[str]
 ) -> dict[str, float]:
     """What the rerank weighs for one passage (RerankParams.FEATURES): its best sentence's cosine with the query,
     its own cosine, how much of the question it states word by word (0 when the index keeps no token states),
     the share of the query's numbers it states, and ln(1 + its fused rank), which keeps what fusion added (names
     and numbers found by BM25) as a tie-breaker."""
-    passage = float(np.asarray(snap.vectors[position], dtype=np.float32) @ qv)
-    _, sentence_vectors = snap.sentences_at(position)
-    best = float((sentence_vectors @ qv).max()) if len(sentence_vectors) else passage
-    tokens = snap.tokens_at(position) if words is not None else None
+    vector = float(np.asarray(passage.vector, dtype=np.float32) @ qv)
+    sentence_vectors = passage.sentence_vectors
+    best = float((sentence_vectors @ qv).max()) if len(sentence_vectors) else vector
+    tokens = passage.tokens if words is not None else None
     aligned = coverage(words, word_scores(words, tokens.vectors)) if tokens is not None and words is not None else 0.0
     return {
         "sentence": best,
-        "passage": passage,
+        "passage": vector,
         "alignment": aligned,
-        "numbers": numbers_share(numbers, snap.chunks[position].text) if numbers else 0.0,
+        "numbers": numbers_share(numbers, passage.chunk.text) if numbers else 0.0,
         "rank": math.log1p(rank),
     }
 

@@ -21,7 +21,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,7 +32,6 @@ from index.embedder import TokenStates
 from index.lexical import BM25Index
 from index.tokens import Tokens
 from index.tokenize import tokenize
-from ingest.sentences import answer_sentences
 from kaynak.config import Settings
 from kaynak.types import Chunk
 
@@ -174,34 +173,6 @@ class Snapshot:
     def vectors_for(self, chunk_ids: list[str]) -> np.ndarray:
         """Stored passage vectors of these chunks (no re-embedding)."""
         return np.asarray(self.vectors[[self.position[i] for i in chunk_ids]], dtype=np.float32)
-
-
-def sentence_vectors(
-    chunks: Sequence[Chunk], snap: Snapshot | None, embed: Callable[[list[str]], np.ndarray], dim: int
-) -> tuple[list[list[tuple[int, int]]], np.ndarray, int]:
-    """Each chunk's sentence spans (`answer_sentences`) and all their vectors, in chunk order: a chunk `snap`
-    holds keeps its stored vectors (matched by id, so unchanged text is never embedded twice), the sentences
-    of the others are embedded in one call to `embed`. Also how many sentences were embedded."""
-    spans: list[list[tuple[int, int]]] = []
-    parts: list[np.ndarray | int] = []  # per chunk: its stored vectors, or how many of its sentences are new
-    todo: list[str] = []
-    for c in chunks:
-        if snap is not None and c.id in snap.position:
-            found, stored = snap.sentences_of(c.id)
-            parts.append(stored)
-        else:
-            found = answer_sentences(c.text, c.lang)
-            parts.append(len(found))
-            todo += [c.text[a:b] for a, b in found]
-        spans.append(found)
-    fresh = embed(todo) if todo else np.zeros((0, dim), np.float32)
-    blocks, i = [], 0
-    for part in parts:
-        if isinstance(part, int):
-            part, i = fresh[i : i + part], i + part
-        blocks.append(part)
-    vectors = np.vstack(blocks).astype(np.float32) if blocks else np.zeros((0, dim), np.float32)
-    return spans, vectors, len(todo)
 
 
 class Store:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "thesis.txt"
@@ -82,6 +82,29 @@ class IndexSettings(BaseModel):
     ivf_nprobe: int = 16
 
 
+class MilvusSettings(BaseModel):
+    # Collections are named `<collection>_chunks`, `<collection>_blobs` and `<collection>_meta`.
+    collection: str = Field("kaynak", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,200}$")
+    # The embedded engine (milvus-lite 2.5) builds FLAT, IVF_FLAT and AUTOINDEX only; a server also HNSW.
+    # FLAT is exact, as the files backend is up to `index.exact_max` vectors (benchmarks/scale.py --store).
+    dense_index: Literal["FLAT", "IVF_FLAT", "HNSW", "AUTOINDEX"] = "FLAT"
+    nlist: int = Field(1024, ge=1)
+    nprobe: int = Field(16, ge=1)
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef: int = 64
+    batch: int = Field(512, ge=1, description="rows per insert call")
+
+
+class StoreSettings(BaseModel):
+    # "files": FAISS + bm25s generation directories under data_dir (one machine). "milvus": a Milvus
+    # collection set, embedded (`uri` a local .db file) or on a server or cluster (`uri` http(s)://host:19530).
+    backend: Literal["files", "milvus"] = "files"
+    uri: str = ""  # milvus: empty means <data_dir>/milvus.db
+    token: SecretStr = SecretStr("")  # milvus server credentials ("user:password" or an API key); from KAYNAK_STORE__TOKEN
+    milvus: MilvusSettings = MilvusSettings()
+
+
 class RetrievalSettings(BaseModel):
     mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
     k: int = Field(5, ge=1, le=100)
@@ -140,6 +163,7 @@ class Settings(BaseSettings):
     embedder: EmbedderSettings = EmbedderSettings()
     chunking: ChunkSettings = ChunkSettings()
     index: IndexSettings = IndexSettings()
+    store: StoreSettings = StoreSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     llm: LLMSettings = LLMSettings()

@@ -105,7 +105,7 @@ def serve(settings: Any, host: str = "127.0.0.1", port: int = 7860, auth: str | 
     from app.engine import Engine
 
     engine = Engine(settings)
-    if engine.store.exists():
+    if engine.store.generation() is not None:
         engine.warm_up()
     else:  # a first start: serve at once, build the index in the background, answer when it is ready
         print("kaynak: no index yet: building it from the bundled thesis in the background (the page shows how far)",

@@ -53,7 +53,7 @@ def test_upgrading_keeps_every_document(old_index: Engine, tmp_path: Path) -> No
     report = old_index.ingest([docs])
     assert report.ok and sorted(report.updated) == ["notlar.txt", "zametki.md"] and not report.added
     assert report.embedded == len(old_index.chunks()) and report.sentences == 0
-    assert old_index.snapshot().tokens is not None
+    assert old_index.store.snapshot().tokens is not None
     other = tmp_path / "other" / "notlar.txt"
     other.parent.mkdir()
     other.write_text("Yunus Emre Enstitüsü Bişkek'te Türkçe kursları düzenlemektedir. " * 3, encoding="utf-8")

@@ -60,18 +60,17 @@ def test_rerank_scores_are_the_fitted_weights_of_the_features(thesis_engine: Eng
 
     question = "How much of Kyrgyzstan's foreign debt did Turkey write off in 2011?"
     hits = thesis_engine.search(question, k=5)
-    snap = thesis_engine.snapshot()
     qv, words = thesis_engine.retriever.encode_query(question, "en")
     params = rerank_params(thesis_engine.settings.embedder.model)
     assert params.fitted_on  # a fitted file, not the defaults
     top = hits[0]
-    position = snap.position[top.chunk.id]
+    passage = thesis_engine.store.passages([top.chunk.id])[top.chunk.id]
     for rank in range(30):  # its fused rank is not kept: the score is that of one of the 30 ranks
-        if abs(params.score(rerank_features(snap, qv, words, position, rank, frozenset({"2011"}))) - top.score) < 1e-6:
+        if abs(params.score(rerank_features(passage, qv, words, rank, frozenset({"2011"}))) - top.score) < 1e-6:
             break
     else:
         pytest.fail("the top score is no weighted sum of its features")
-    features = rerank_features(snap, qv, words, position, 0, frozenset({"2011"}))
+    features = rerank_features(passage, qv, words, 0, frozenset({"2011"}))
     assert features["sentence"] > features["passage"]  # a fact sits in one sentence: closer to it than to the passage
     assert 0.5 < features["alignment"] <= 1.0
     assert any("51 milyon dolar" in h.chunk.text for h in hits[:3])

@@ -527,7 +527,7 @@ def test_token_states_are_stored_and_reused(engine: Engine, docs: Path):
     from index.tokens import Tokens
 
     engine.ingest([docs / "tr.txt"])
-    snap = engine.snapshot()
+    snap = Store(engine.settings).load()
     assert snap.tokens is not None and len(snap.tokens) == len(snap.chunks)
     chunk = snap.chunks[0]
     stored = snap.tokens_at(0)
@@ -539,8 +539,8 @@ def test_token_states_are_stored_and_reused(engine: Engine, docs: Path):
     assert float((packed.vectors * fresh.vectors).sum(axis=1).min()) > 0.995
     assert [text[a:b] for a, b in stored.spans[:3]] == [text[a:b] for a, b in fresh.spans[:3]]
     report = engine.ingest([docs / "tr.txt", docs / "ky.txt"])
-    assert report.embedded == len([c for c in engine.snapshot().chunks if c.doc_id == "ky.txt"])
-    again = engine.snapshot()
+    assert report.embedded == len([c for c in Store(engine.settings).load().chunks if c.doc_id == "ky.txt"])
+    again = Store(engine.settings).load()
     assert (again.tokens_at(again.position[chunk.id]).vectors == stored.vectors).all()
 
 
@@ -556,15 +556,15 @@ def test_an_index_without_token_states_still_answers_and_gains_them(engine: Engi
     manifest["format"] = 2
     (gen / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     old = Engine(engine.settings)
-    assert old.snapshot().tokens is None and old.search("Kırgızistan", k=3)
+    assert Store(old.settings).load().tokens is None and old.search("Kırgızistan", k=3)
     report = old.ingest([docs / "ky.txt"])
-    snap = old.snapshot()
+    snap = Store(old.settings).load()
     assert {c.doc_id for c in snap.chunks} == {"tr.txt", "ky.txt"} and snap.tokens is not None
     assert report.embedded == len(snap.chunks)
 
 
 def test_following_continues_the_text_within_a_section(thesis_engine):
-    snap = thesis_engine.snapshot()
+    snap = thesis_engine.store.snapshot()
     by_start = sorted(snap.chunks, key=lambda c: c.start)
     pairs = [(a, snap.following(a.id)) for a in by_start]
     linked = [(a, b) for a, b in pairs if b is not None]

@@ -45,3 +45,21 @@ def test_unknown_profile_and_broken_file_are_clear(monkeypatch, tmp_path: Path) 
     monkeypatch.setenv("KAYNAK_CONFIG", str(tmp_path / "missing.toml"))
     with pytest.raises(ConfigError, match="does not exist"):
         Settings()
+
+
+def test_store_from_file_and_environment(monkeypatch, tmp_path: Path) -> None:
+    """`[store]` picks the backend; its URI and token come from the environment, and the token never shows."""
+    from pydantic import ValidationError
+
+    monkeypatch.chdir(tmp_path)
+    assert Settings().store.backend == "files"
+    (tmp_path / "kaynak.toml").write_text('[store]\nbackend = "milvus"\n[store.milvus]\ndense_index = "IVF_FLAT"\n', encoding="utf-8")
+    monkeypatch.setenv("KAYNAK_STORE__URI", "http://127.0.0.1:19530")
+    monkeypatch.setenv("KAYNAK_STORE__TOKEN", "root:Milvus")
+    s = Settings()
+    assert (s.store.backend, s.store.uri, s.store.milvus.dense_index) == ("milvus", "http://127.0.0.1:19530", "IVF_FLAT")
+    assert s.store.token.get_secret_value() == "root:Milvus"
+    assert "root:Milvus" not in s.model_dump_json() and "root:Milvus" not in repr(s)
+    monkeypatch.setenv("KAYNAK_STORE__BACKEND", "elastic")
+    with pytest.raises(ValidationError, match="'files' or 'milvus'"):
+        Settings()
