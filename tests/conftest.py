@@ -86,3 +86,14 @@ def debian_pdfs() -> dict[str, Path]:
     if missing:
         pytest.skip(f"{missing[0]} missing: apt-get install libtasn1-doc shared-mime-info")
     return DEBIAN_PDFS
+
+
+# Fixtures that ingest a whole corpus (minutes on a 2-core CPU): a test that needs one is slow by definition,
+# so `pytest -m "not slow"` stays a quick loop without each such test having to say so.
+CORPUS_FIXTURES = frozenset({"thesis_dir", "thesis_engine"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
