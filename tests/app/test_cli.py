@@ -89,6 +89,7 @@ def test_search_before_anything_is_ingested(tmp_path: Path) -> None:
     assert "nothing is ingested yet" in out.stderr and "kaynak ingest" in out.stderr
 
 
+@pytest.mark.slow  # a real subprocess of its own: seconds, not milliseconds
 def test_ingest_mixed_directory_reports_each_failure(tmp_path: Path, model_path: Path) -> None:
     d = tmp_path / "docs"
     d.mkdir()
@@ -106,6 +107,7 @@ def test_ingest_mixed_directory_reports_each_failure(tmp_path: Path, model_path:
     assert [json.loads(l)["doc_id"] for l in docs.stdout.splitlines()] == ["good.txt"]
 
 
+@pytest.mark.slow  # a real subprocess of its own: seconds, not milliseconds
 def test_same_named_files_are_two_documents(tmp_path: Path, model_path: Path) -> None:
     for folder, text in (("a", "Manas Üniversitesi Bişkek'te 1995 yılında kurulmuştur. "),
                          ("b", "Yunus Emre Enstitüsü Türkçe kursları düzenlemektedir. ")):

@@ -135,6 +135,7 @@ def test_int8_actually_quantizes(int8: Embedder) -> None:
     assert len(linear) == 12 and all(n.endswith("output.dense") for n in linear)  # FFN down stays fp32
 
 
+@pytest.mark.slow  # a real subprocess of its own: seconds, not milliseconds
 def test_auto_backend_is_the_one_measured_fastest_within_cosine(model_path: Path, tmp_path: Path) -> None:
     """"auto" times each CPU backend on the same passages, keeps those within MIN_COSINE of fp32, loads the
     fastest and keeps the measurement beside the model for this machine."""

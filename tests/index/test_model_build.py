@@ -105,6 +105,7 @@ def test_prompts_are_applied(st_model) -> None:
     assert float(p[0] @ explicit[0]) > 0.9999
 
 
+@pytest.mark.slow  # a real subprocess of its own: seconds, not milliseconds
 def test_loads_offline_in_a_fresh_process(model_path: Path) -> None:
     code = (
         "import sys; from sentence_transformers import SentenceTransformer as S;"

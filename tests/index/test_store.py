@@ -402,6 +402,7 @@ def _assert_survived(eng: Engine, gen: str, state: list) -> None:
     assert search_state(fresh) == state, "the previous generation answers exactly as before"
 
 
+@pytest.mark.slow  # a real subprocess of its own: seconds, not milliseconds
 @pytest.mark.parametrize("point", ["before-swap", "before-current"])
 def test_kill_during_commit(engine: Engine, docs: Path, tmp_path: Path, point: str):
     engine.ingest([docs / "tr.txt"])
@@ -429,6 +430,7 @@ def test_kill_during_commit(engine: Engine, docs: Path, tmp_path: Path, point: s
     assert set(store.load().manifest.docs) == {"tr.txt", "ky.txt"}
 
 
+@pytest.mark.slow  # a real subprocess of its own: seconds, not milliseconds
 def test_kill_cli_while_embedding(engine: Engine, docs: Path, tmp_path: Path):
     """`kaynak ingest BIG` killed while it embeds: nothing of it is visible, the next ingest works."""
     engine.ingest([docs / "tr.txt"])
