@@ -304,7 +304,7 @@ def check_support(
        passages share the claim.
     3. Different languages (an English answer over a Turkish passage): stems are useless, so anchors
        decide — numbers and capitalised names compared across scripts (`names`: Kyrgyzstan = Kırgızistan =
-       Кыргызстан; spelled alike, Turkey ~ Türkiye). At least ``CROSS_LANG_MIN_ANCHORS`` of the names and of all
+       Кыргызстан; spelled alike, Germany ~ Germania). At least ``CROSS_LANG_MIN_ANCHORS`` of the names and of all
        anchors must be in the passage and at least one must match; a claim with no anchor at all is not supported here (the caller's `similarity` may vouch).
     """
     c_nums = numbers(claim)

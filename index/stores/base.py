@@ -143,3 +143,16 @@ def sentence_vectors(
         blocks.append(part)
     vectors = np.vstack(blocks).astype(np.float32) if blocks else np.zeros((0, dim), np.float32)
     return spans, vectors, len(todo)
+
+
+def check_k(k: int) -> None:
+    """The contract's one rule for k, checked by every backend before it touches its index."""
+    if not isinstance(k, int) or isinstance(k, bool) or k <= 0:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+
+
+def check_lexical(queries: Sequence[str], k: int, langs: Sequence[str | None]) -> None:
+    """A lexical search names one query language per query (BM25 weighs a passage by it)."""
+    check_k(k)
+    if len(langs) != len(queries):
+        raise ValueError(f"{len(queries)} queries but {len(langs)} query languages")

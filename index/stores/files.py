@@ -14,7 +14,7 @@ import numpy as np
 
 from index.store import Manifest, Sentences, Snapshot
 from index.store import Store as Generations
-from index.stores.base import Filters, Passage, Ranked
+from index.stores.base import Filters, Passage, Ranked, check_k, check_lexical
 from index.tokens import Tokens
 from kaynak.config import Settings
 from kaynak.types import Chunk
@@ -68,7 +68,7 @@ class FilesStore:
         return None if allowed.all() else allowed
 
     def dense_search(self, vectors: np.ndarray, k: int, filters: Filters | None = None) -> list[Ranked]:
-        _check_k(k)
+        check_k(k)
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         snap = self.snapshot()
         if snap is None or not snap.chunks:
@@ -83,9 +83,7 @@ class FilesStore:
     def lexical_search(
         self, queries: Sequence[str], k: int, langs: Sequence[str | None], filters: Filters | None = None
     ) -> list[Ranked]:
-        _check_k(k)
-        if len(langs) != len(queries):
-            raise ValueError(f"{len(queries)} queries but {len(langs)} query languages")
+        check_lexical(queries, k, langs)
         snap = self.snapshot()
         if snap is None or not snap.chunks:
             return [[] for _ in queries]
@@ -151,8 +149,3 @@ class FilesStore:
     def close(self) -> None:
         with self._lock:
             self._snap = None
-
-
-def _check_k(k: int) -> None:
-    if not isinstance(k, int) or isinstance(k, bool) or k <= 0:
-        raise ValueError(f"k must be a positive integer, got {k!r}")

@@ -42,7 +42,7 @@ import numpy as np
 
 from index.embedder import TokenStates
 from index.store import DocRecord, Manifest, StoreError
-from index.stores.base import Filters, Passage, Ranked
+from index.stores.base import Filters, Passage, Ranked, check_k, check_lexical
 from index.tokenize import query_tokens, tokenize
 from index.tokens import Tokens
 from kaynak.config import Settings
@@ -310,7 +310,7 @@ class MilvusStore:
         return int(rows[0]["count(*)"])
 
     def dense_search(self, vectors: np.ndarray, k: int, filters: Filters | None = None) -> list[Ranked]:
-        _check_k(k)
+        check_k(k)
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         live = self._live_state()
         if live is None:
@@ -328,9 +328,7 @@ class MilvusStore:
     def lexical_search(
         self, queries: Sequence[str], k: int, langs: Sequence[str | None], filters: Filters | None = None
     ) -> list[Ranked]:
-        _check_k(k)
-        if len(langs) != len(queries):
-            raise ValueError(f"{len(queries)} queries but {len(langs)} query languages")
+        check_lexical(queries, k, langs)
         live = self._live_state()
         out: list[Ranked] = []
         for q, lang in zip(queries, langs):
@@ -568,8 +566,3 @@ def _document_order(add: Sequence[Passage]) -> dict[str, int]:
     for p in add:
         by_doc.setdefault(p.chunk.doc_id, []).append(p.chunk)
     return {c.id: i for chunks in by_doc.values() for i, c in enumerate(sorted(chunks, key=lambda c: c.start))}
-
-
-def _check_k(k: int) -> None:
-    if not isinstance(k, int) or isinstance(k, bool) or k <= 0:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
