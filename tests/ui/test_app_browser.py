@@ -12,24 +12,20 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from chromium import CHROME_ARGS, CHROMIUM, free_port, kaynak_command, playwright_or_skip
 from ui.i18n import translator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
 ANSWER_TIMEOUT = 240_000  # ms: a loaded 2-core machine can take a while on the first question
 LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1(:\d+)?(/|$)")
 KY_SENTENCE = ("Мамлекеттердин согушту алдын алуу же согуштан качуу үчүн түзгөн жана түзө турган аскердик жана "
@@ -41,32 +37,19 @@ FACT_Q = "Zorkmid Vakfı 2031 yılında Bişkek'te kaç oyuncunun katıldığı 
 
 REQUESTS: list[str] = []
 
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _kaynak() -> list[str]:
-    exe = Path(sys.executable).with_name("kaynak")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "app.cli"]
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, thesis_dir: Path):
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("serve") / "data"
     log_path = data.parent / "serve.log"
     shutil.copytree(thesis_dir, data, ignore=shutil.ignore_patterns("uploads", "eval-runs", ".lock"))
     env = {**os.environ, "KAYNAK_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "KAYNAK_AUTH": ""}
     log = open(log_path, "w")
-    proc = subprocess.Popen([*_kaynak(), "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
+    proc = subprocess.Popen([*kaynak_command(), "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + float(os.environ.get("KAYNAK_TEST_SERVE_TIMEOUT", "1800"))

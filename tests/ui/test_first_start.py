@@ -4,39 +4,26 @@ index is ready. How many seconds the first page takes is measured by benchmarks/
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import CHROME_ARGS, CHROMIUM, free_port, kaynak_command, playwright_or_skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
 # A hang guard, not a speed goal: a start that serves nothing for this long is broken.
 NO_PAGE_SECONDS = 600
 
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sync_api = playwright_or_skip()
 
 
 def test_first_start_serves_at_once_shows_progress_then_answers(tmp_path: Path, model_path: Path) -> None:
-    port = _free_port()
-    exe = Path(sys.executable).with_name("kaynak")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "app.cli"]
+    port = free_port()
+    cmd = kaynak_command()
     env = {**os.environ, "KAYNAK_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1",
            "GRADIO_ANALYTICS_ENABLED": "False", "KAYNAK_AUTH": ""}
     log_path = tmp_path / "serve.log"
