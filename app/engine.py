@@ -24,6 +24,7 @@ from index.store import DocRecord, StoreError
 from index.stores.factory import create_store
 from kaynak.config import LLMSettings, Settings, get_settings
 from kaynak.lang import detect_lang
+from kaynak.lexicon import lexicon
 from kaynak.types import Answer, Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,10 @@ class Engine:
                     raise StoreError("could not ingest the default corpus: " + "; ".join(r for _, r in report.failed))
             self.check()
             self.store.count()  # opens the index now rather than on the first question
+            # the language identifier and each language's word frequencies load here (~2 s), not in a question
+            detect_lang("warm up", self.settings.chunking.languages)
+            for lang in self.settings.chunking.languages:
+                lexicon(lang).zipf("a")
 
     def warm_up_in_background(self) -> threading.Thread:
         """`warm_up` in a thread, its progress in `indexing`: the web app serves at once and answers as soon as

@@ -136,17 +136,25 @@ class ExtractiveAnswerer(Answerer):
         return [*hits, Hit(following, hits[-1].score)]
 
     def candidates(self, q: Question, hits: list[Hit]) -> list[Candidate]:
-        """Every sentence of the passages with its choice features (unscored)."""
+        """Every sentence of the passages with its choice features (unscored); none without passages."""
+        if not hits:
+            return []
         stored = self.store.passages(h.chunk.id for h in hits) if self.store is not None else {}
         found, sentence_vecs, _ = sentence_vectors([h.chunk for h in hits], stored, self.embedder.embed_passages, self.embedder.dim)
         passage_vecs = self._passage_vectors(stored, hits)
         tokens = self._tokens(stored, hits)
+        # every passage's and every sentence's tokens aligned with the question in one product
+        blocks: list[np.ndarray] = []
+        for hit, spans, states in zip(hits, found, tokens):
+            shift = len(passage_text(hit.chunk)) - len(hit.chunk.text)  # token offsets count the section title too
+            blocks.append(states.vectors)
+            blocks += [states.vectors[(states.spans[:, 0] >= a + shift) & (states.spans[:, 1] <= b + shift)] for a, b in spans]
+        aligned = iter(word_scores(q.words, blocks))
         out: list[Candidate] = []
         row = 0
         for i, (hit, spans) in enumerate(zip(hits, found)):
             chunk = hit.chunk
-            shift = len(passage_text(chunk)) - len(chunk.text)  # token offsets count the section title too
-            passage_scores = word_scores(q.words, tokens[i].vectors)
+            passage_scores = next(aligned)
             passage_cov, passage_weak = coverage(q.words, passage_scores), weakest(q.words, passage_scores)
             numbers = stated_numbers(chunk.text)
             missing = len(q.numbers - numbers) / len(q.numbers) if q.numbers else 0.0
@@ -158,8 +166,7 @@ class ExtractiveAnswerer(Answerer):
                 vec = sentence_vecs[row]
                 row += 1
                 text = chunk.text[a:b].strip()
-                inside = (tokens[i].spans[:, 0] >= a + shift) & (tokens[i].spans[:, 1] <= b + shift)
-                scores = word_scores(q.words, tokens[i].vectors[inside])
+                scores = next(aligned)
                 stated_years = years(text)
                 features = {
                     "sentence": float(vec @ q.vector),

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 from app.engine import Engine  # noqa: E402
 from fitting import Standardiser, fit_choice, leave_one_out, load_set, ranks_summary, table  # noqa: E402
 from index.params import RerankParams, params_path, rerank_params  # noqa: E402
-from index.retriever import rerank_features  # noqa: E402
+from index.retriever import alignments, rerank_features  # noqa: E402
 from kaynak.config import Settings  # noqa: E402
 from kaynak.lang import detect_lang  # noqa: E402
 from kaynak.text import contains_quote, stated_numbers  # noqa: E402
@@ -47,7 +47,8 @@ def candidates(engine: Engine, qa: list[dict], depth: int) -> list[tuple[np.ndar
         qv, words = retriever.encode_query(question, lang)
         numbers = stated_numbers(question)
         passages = engine.store.passages(h.chunk.id for h in hits)
-        rows = [rerank_features(passages[h.chunk.id], qv, words, r, numbers) for r, h in enumerate(hits)]
+        read = [passages[h.chunk.id] for h in hits]
+        rows = [rerank_features(p, qv, a, r, numbers) for r, (p, a) in enumerate(zip(read, alignments(read, words)))]
         x = np.array([[f[k] for k in FEATURES] for f in rows], dtype=float).reshape(-1, len(FEATURES))
         relevant = np.array([any(contains_quote(h.chunk.text, e) for e in item["evidence"]) for h in hits], dtype=bool)
         out.append((x, relevant))

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Union
@@ -35,6 +37,9 @@ QUERY_PROMPT = "query"
 WORD_START = "\u2581"  # SentencePiece's mark on a piece that begins a word
 # sentence-transformers >= 5 calls it "document"; older folders (and other e5 conversions) only "passage".
 PASSAGE_PROMPTS = ("document", "passage")
+# Questions kept encoded: the retriever and then the answerer read the same question, and a chat's follow-up
+# reads the previous one again; a forward pass is a third of what `ask` costs.
+RECENT_QUERIES = 32
 
 
 def available_cpus() -> int:
@@ -85,6 +90,8 @@ class Embedder:
         self.settings = settings
         self._encoder: Any = None
         self._batch = settings.embedder.batch_size or 32
+        self._recent: OrderedDict[str, tuple[np.ndarray, list[TokenStates], list[np.ndarray]]] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def warm_up(self) -> None:
@@ -185,7 +192,26 @@ class Embedder:
         `TokenStates`, and, for each text's character `spans` (sentences), a vector pooled from the same pass:
         the mean of the last layer's states of the tokens inside the span, normalised ("late chunking",
         Günther et al. 2024): a sentence read in its passage's context, at no extra cost. `kind` is "query" or
-        "passage" (the e5 prompt)."""
+        "passage" (the e5 prompt). One question is encoded once for its `RECENT_QUERIES` next reads (the arrays
+        are read-only)."""
+        if kind == "query" and len(texts) == 1 and spans is None:
+            with self._recent_lock:
+                if texts[0] in self._recent:
+                    self._recent.move_to_end(texts[0])
+                    return self._recent[texts[0]]
+        result = self._embed_with_tokens(texts, kind, progress, spans)
+        if kind == "query" and len(texts) == 1 and spans is None:
+            for a in (result[0], result[1][0].vectors, result[1][0].spans, result[1][0].starts):
+                a.setflags(write=False)
+            with self._recent_lock:
+                self._recent[texts[0]] = result
+                while len(self._recent) > RECENT_QUERIES:
+                    self._recent.popitem(last=False)
+        return result
+
+    def _embed_with_tokens(
+        self, texts: list[str], kind: str, progress: Progress, spans: list[list[tuple[int, int]]] | None
+    ) -> tuple[np.ndarray, list[TokenStates], list[np.ndarray]]:
         encoder = self.encoder
         special = set(encoder.tokenizer.all_special_ids)
         vectors = np.empty((len(texts), encoder.dim), dtype=np.float32)

@@ -188,25 +188,35 @@ def rerank(
     """The first `depth` of `fused` (chunk ids, scores) reordered by `rerank_features` weighed by `params`; the
     rest keep their order after them, with their fusion scores, which are lower."""
     head, tail = fused[:depth], fused[depth:]
+    aligned = alignments([passages[c] for c, _ in head], words)
     rescored = [
-        (c, params.score(rerank_features(passages[c], qv, words, rank, numbers)))
-        for rank, (c, _) in enumerate(head)
+        (c, params.score(rerank_features(passages[c], qv, a, rank, numbers)))
+        for rank, ((c, _), a) in enumerate(zip(head, aligned))
     ]
     return sorted(rescored, key=lambda x: -x[1]) + tail
 
 
-def rerank_features(
-    passage: Passage, qv: np.ndarray, words: QueryWords | None, rank: int, numbers: frozenset[str]
-) -> dict[str, float]:
+def alignments(passages: list[Passage], words: QueryWords | None) -> list[float]:
+    """How much of the question each passage states word by word (`index.alignment.coverage`), all from one
+    matrix product; 0 for a passage without token states, and for all when the query has no token states."""
+    if words is None:
+        return [0.0] * len(passages)
+    have = [i for i, p in enumerate(passages) if p.tokens is not None]
+    scores = word_scores(words, [passages[i].tokens.vectors for i in have])  # type: ignore[union-attr]
+    out = [0.0] * len(passages)
+    for i, s in zip(have, scores):
+        out[i] = coverage(words, s)
+    return out
+
+
+def rerank_features(passage: Passage, qv: np.ndarray, aligned: float, rank: int, numbers: frozenset[str]) -> dict[str, float]:
     """What the rerank weighs for one passage (RerankParams.FEATURES): its best sentence's cosine with the query,
-    its own cosine, how much of the question it states word by word (0 when the index keeps no token states),
-    the share of the query's numbers it states, and ln(1 + its fused rank), which keeps what fusion added (names
-    and numbers found by BM25) as a tie-breaker."""
+    its own cosine, how much of the question it states word by word (`alignments`), the share of the query's
+    numbers it states, and ln(1 + its fused rank), which keeps what fusion added (names and numbers found by
+    BM25) as a tie-breaker."""
     vector = float(np.asarray(passage.vector, dtype=np.float32) @ qv)
     sentence_vectors = passage.sentence_vectors
     best = float((sentence_vectors @ qv).max()) if len(sentence_vectors) else vector
-    tokens = passage.tokens if words is not None else None
-    aligned = coverage(words, word_scores(words, tokens.vectors)) if tokens is not None and words is not None else 0.0
     return {
         "sentence": best,
         "passage": vector,

@@ -24,7 +24,7 @@ def _words(embedder, question, lang):
 
 def _scores(embedder, words, passage):
     _, states, _ = embedder.embed_with_tokens([passage])
-    return word_scores(words, states[0].vectors)
+    return word_scores(words, [states[0].vectors])[0]
 
 
 @pytest.mark.parametrize(
@@ -71,4 +71,21 @@ def test_function_words_weigh_nothing_and_names_fully(embedder):
 
 def test_an_empty_passage_states_nothing(embedder):
     words = _words(embedder, "Who signed it?", "en")
-    assert np.all(word_scores(words, np.zeros((0, 384), np.float32)) == 0)
+    (empty,) = word_scores(words, [np.zeros((0, 384), np.float32)])
+    assert empty.shape == (len(words),) and np.all(empty == 0)
+
+
+def test_passages_aligned_together_score_as_one_at_a_time(embedder):
+    """One matrix product for many passages (and sentences cut from them) gives each the scores it gets alone;
+    an empty one among them still scores 0."""
+    words = _words(embedder, "When did Erdoğan visit Ashgabat?", "en")
+    _, states, _ = embedder.embed_with_tokens([
+        "Recep Tayyip Erdoğan 27 Kasım 2021’de Aşkabat’a resmi ziyarette bulunmuştur.",
+        "Türkiye ile Kırgızistan arasındaki ticaret hacmi 2020 yılında 417 milyon dolara düşmüştür.",
+    ])
+    blocks = [states[0].vectors, np.zeros((0, 384), np.float32), states[1].vectors, states[0].vectors[:4]]
+    together = word_scores(words, blocks)
+    alone = [word_scores(words, [b])[0] for b in blocks]
+    for t, a in zip(together, alone):
+        np.testing.assert_allclose(t, a, atol=1e-6)
+    assert np.all(together[1] == 0) and together[0].mean() > together[2].mean()

@@ -56,7 +56,7 @@ def test_rerank_scores_are_the_fitted_weights_of_the_features(thesis_engine: Eng
     sentence, its own cosine, how much of the question it states word by word, the question's numbers, its
     fused rank; turning the rerank off gives back the fusion's scores (RRF, well below)."""
     from index.params import rerank_params
-    from index.retriever import rerank_features
+    from index.retriever import alignments, rerank_features
 
     question = "How much of Kyrgyzstan's foreign debt did Turkey write off in 2011?"
     hits = thesis_engine.search(question, k=5)
@@ -65,12 +65,13 @@ def test_rerank_scores_are_the_fitted_weights_of_the_features(thesis_engine: Eng
     assert params.fitted_on  # a fitted file, not the defaults
     top = hits[0]
     passage = thesis_engine.store.passages([top.chunk.id])[top.chunk.id]
+    (aligned,) = alignments([passage], words)
     for rank in range(30):  # its fused rank is not kept: the score is that of one of the 30 ranks
-        if abs(params.score(rerank_features(passage, qv, words, rank, frozenset({"2011"}))) - top.score) < 1e-6:
+        if abs(params.score(rerank_features(passage, qv, aligned, rank, frozenset({"2011"}))) - top.score) < 1e-6:
             break
     else:
         pytest.fail("the top score is no weighted sum of its features")
-    features = rerank_features(passage, qv, words, 0, frozenset({"2011"}))
+    features = rerank_features(passage, qv, aligned, 0, frozenset({"2011"}))
     assert features["sentence"] > features["passage"]  # a fact sits in one sentence: closer to it than to the passage
     assert 0.5 < features["alignment"] <= 1.0
     assert any("51 milyon dolar" in h.chunk.text for h in hits[:3])
