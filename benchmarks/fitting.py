@@ -16,8 +16,6 @@ from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
-# The thesis sets fitted on (check4 is the held-out set: measured once, never fitted on).
-THESIS_SETS = ("dev", "calibration", "check2", "check3", "train")
 
 
 def qa_path(name: str) -> Path:

@@ -38,7 +38,11 @@ class Lexicon:
     reason_markers: tuple[str, ...]
     units: dict[str, tuple[str, ...]]  # "money": currency words and signs, "percent": "%" and its words
     parts: dict[str, tuple[str, ...]]
-    months: tuple[str, ...]
+    # (month 1-12, form, whether the form is a word of its own): CLDR's full names start a word naming the
+    # month ("Kasım’da", "марта"), and so do their stems where the data file says inflection replaces an ending
+    # ("октябрь" -> "октябрында"); CLDR's abbreviations ("Dec", "Ara" — not "Arasında") and full names of
+    # under four letters ("May" — not "Mayor") are words of their own
+    months: tuple[tuple[int, str, bool], ...]
 
     def asked_kind(self, question: str) -> str:
         """What the question asks for (one of KINDS), or "other"."""
@@ -58,11 +62,12 @@ class Lexicon:
         """Months (1-12) the text names, in any of CLDR's forms of this language. A language that capitalises
         month names (CLDR writes them so) is read case-sensitively: "may" is not "May"."""
         low = fold(text)
-        return {
-            i % 12 + 1
-            for i, m in enumerate(self.months)
-            if _starts_word(text if m[:1].isupper() else low, m if m[:1].isupper() else fold(m))
-        }
+        found = set()
+        for month, form, whole in self.months:
+            where, cue = (text, form) if form[:1].isupper() else (low, fold(form))
+            if (_whole_word if whole else _starts_word)(where, cue):
+                found.add(month)
+        return found
 
     def parts_named(self, text: str) -> set[str]:
         """Which kinds of document part ("conclusion", "summary", ...) the text names."""
@@ -82,6 +87,10 @@ def fold(text: str) -> str:
     return tr_lower(text).replace("’", "'")
 
 
+def _whole_word(text: str, cue: str) -> bool:
+    return re.search(r"(?<![^\W_])" + re.escape(cue) + r"(?![^\W_])", text) is not None
+
+
 def _starts_word(text: str, cue: str) -> bool:
     """Does a word of `text` start with `cue` (a cue may span words: "ne zaman", "how many")? A sign ("%",
     "$") is found anywhere."""
@@ -97,14 +106,12 @@ def lexicon(lang: str) -> Lexicon:
     data = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     try:
         months_cldr = Locale.parse(lang).months
-        months = tuple(
-            m.rstrip(".")
-            for ctx in ("format", "stand-alone")
-            for width in ("wide", "abbreviated")
-            for _, m in sorted(months_cldr[ctx][width].items())
-        )
+        names = {(i, m) for ctx in ("format", "stand-alone") for i, m in months_cldr[ctx]["wide"].items()}
+        short = {(i, m.rstrip(".")) for ctx in ("format", "stand-alone") for i, m in months_cldr[ctx]["abbreviated"].items()}
     except (ValueError, KeyError):  # pragma: no cover - a code CLDR does not know
-        months = ()
+        names, short = set(), set()
+    endings = tuple(data.get("months", {}).get("replaced_endings", ()))
+    stems = {(i, m[: -len(e)]) for i, m in names for e in endings if m.endswith(e) and len(m) - len(e) >= 3}
     return Lexicon(
         lang=lang,
         function_words=frozenset(fold(data.get("function_words", "")).split()),
@@ -112,7 +119,8 @@ def lexicon(lang: str) -> Lexicon:
         reason_markers=tuple(fold(m) for m in data.get("reasons", {}).get("markers", ())),
         units={k: tuple(fold(u) for u in v) for k, v in data.get("units", {}).items()},
         parts={k: tuple(fold(w) for w in v) for k, v in data.get("parts", {}).items()},
-        months=months,
+        months=tuple(sorted({(i, m, len(m) < 4) for i, m in names} | {(i, m, False) for i, m in stems}
+                            | {(i, m, True) for i, m in short - names})),
     )
 
 

@@ -13,7 +13,7 @@ def test_every_language_file_has_the_same_sections():
     files = {lang: tomllib.loads((DATA / f"{lang}.toml").read_text(encoding="utf-8")) for lang in languages()}
     assert set(files) == {"tr", "en", "ru", "ky"}
     for lang, data in files.items():
-        assert set(data) == {"function_words", "asks", "units", "reasons", "parts"}, lang
+        assert set(data) == {"function_words", "asks", "units", "reasons", "parts", "months"}, lang
         assert set(data["asks"]) == set(KINDS), lang
         assert set(data["units"]) == {"money", "percent"}, lang
         assert set(data["parts"]) == set(files["en"]["parts"]), lang
@@ -52,6 +52,17 @@ def test_months_come_from_cldr_in_every_form():
     assert lexicon("ky").months_in("2019-жылдын 14-октябрында") == {10}
     assert lexicon("en").months_in("on 30 October 2017") == {10}
     assert lexicon("en").months_in("the document may be read") == set()  # "may" is not May
+    assert lexicon("ky").months_in("2022-жылдын январында") == {1}  # the data file: "ь" gives way to an ending
+    assert lexicon("en").months_in("signed on 3 Dec. 2020") == {12}
+    assert lexicon("tr").months_in("15 Ara 2020") == {12}
+
+
+def test_an_abbreviation_or_a_short_name_is_no_word_start():
+    """CLDR's "Ara" (Aralık) starts "Arasında" (between), "Mar" starts "Marmara", "May" starts "Mayor": none of
+    them names a month."""
+    assert lexicon("tr").months_in("İki Ülke Arasında Müttefiklik İlişkileri Hakkında Şuşa Beyannamesi") == set()
+    assert lexicon("tr").months_in("Marmara Bölgesi’nde") == set()
+    assert lexicon("en").months_in("the Mayor of Baku") == set()
 
 
 def test_units_and_reasons():
