@@ -50,13 +50,13 @@ def _print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
-def read_batch(path: str) -> list[dict[str, Any]]:
+def read_batch(path: str, what: str = "batch file") -> list[dict[str, Any]]:
     """A JSONL file whose every line is an object with a non-empty `question`; all lines checked first."""
     p = Path(path)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read batch file {p}: {e}") from e
+        raise UsageError(f"cannot read {what} {p}: {e}") from e
     rows, problems = [], []
     for no, line in enumerate(lines, 1):
         if not line.strip():
@@ -136,6 +136,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_chunks(args: argparse.Namespace) -> int:
     eng = _engine(args)
+    if args.doc and args.doc not in {d.doc_id for d in eng.documents()}:
+        raise UsageError(f"no document named {args.doc!r} is ingested (`kaynak docs` lists them)")
     chunks = [c for c in eng.chunks() if not args.doc or c.doc_id == args.doc]
     for c in chunks:
         if args.json:
@@ -203,7 +205,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 def read_history(path: str) -> list[tuple[str, str]]:
     """Earlier turns of a conversation, oldest first: JSONL, each line an object with `question` and optionally
     `answer` and `query` (the standalone query `ask --json` reported for that turn, used when given)."""
-    return [(str(r.get("query") or r["question"]), str(r.get("answer") or "")) for r in read_batch(path)]
+    return [(str(r.get("query") or r["question"]), str(r.get("answer") or "")) for r in read_batch(path, "history file")]
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -232,9 +234,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print()
     if answer.reason:
         print(f"({answer.reason})", file=sys.stderr)
-    for c in answer.citations:
+    shown: set[int] = set()
+    for c in answer.citations:  # two quotes from one passage share its [n]: the passage is named once
         ch = c.chunk
-        print(f"[{c.n}] {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{c.quote}”")
+        if c.n not in shown:
+            shown.add(c.n)
+            print(f"[{c.n}] {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})")
+        print(f"    “{c.quote}”")
     if answer.related:
         print("Related passages — not an answer:")
         for r in answer.related:
@@ -375,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `kaynak chunks | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes stdout
+        return 0
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ class Engine:
                 report = self.indexer.ingest([Path(self.settings.corpus)], progress=progress)
                 if not report.ok:
                     raise StoreError("could not ingest the default corpus: " + "; ".join(r for _, r in report.failed))
+                log.warning("index ready: %d passages in %.0f s", report.chunks, report.seconds)  # ends the line above
             self.check()
             self.store.count()  # opens the index now rather than on the first question
             # the language identifier and each language's word frequencies load here (~2 s), not in a question

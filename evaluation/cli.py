@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from evaluation.compare import compare_runs, format_comparison, write_comparison
+from evaluation.metrics import HEADLINE
 from evaluation.qa import QAFormatError, load_qa
 from evaluation.runner import run_eval
 from kaynak.config import Settings
@@ -24,6 +25,23 @@ def check_floors(metrics: dict[str, dict], floors: dict[str, float]) -> list[str
         if below:
             missed.append(f"{name} {value if value is None else round(value, 3)} (floor {floor})")
     return missed
+
+
+def read_gate(path: Path) -> dict[str, float]:
+    """A gate file: a JSON object of metric -> floor, every name one `kaynak eval` reports (checked before the
+    evaluation runs, not after)."""
+    try:
+        gate = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ValueError(f"cannot read gate file {path}: {e.strerror or e}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"gate file {path} is not JSON: {e}") from None
+    if not isinstance(gate, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in gate.values()):
+        raise ValueError(f"gate file {path}: needs a JSON object of metric name -> number, e.g. {{\"recall@5\": 0.95}}")
+    unknown = sorted(set(gate) - set(HEADLINE))
+    if unknown:
+        raise ValueError(f"gate file {path}: no such metric {', '.join(unknown)} (known: {', '.join(HEADLINE)})")
+    return {k: float(v) for k, v in gate.items()}
 
 
 def run_cli(args: argparse.Namespace, settings: Settings) -> int:
@@ -45,9 +63,16 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     except QAFormatError as e:
         print(f"kaynak: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:
+        print(f"kaynak: error: cannot read QA file {args.qa}: {e.strerror or e}", file=sys.stderr)
+        return 2
     floors: dict[str, float] = {}
     if args.gate:
-        floors.update(json.loads(Path(args.gate).read_text(encoding="utf-8")))
+        try:
+            floors.update(read_gate(Path(args.gate)))
+        except ValueError as e:
+            print(f"kaynak: error: {e}", file=sys.stderr)
+            return 2
     if args.min_recall5 is not None:
         floors["recall@5"] = args.min_recall5
     if args.min_cite_precision is not None:

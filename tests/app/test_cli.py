@@ -67,12 +67,29 @@ def test_ask_batch_contract(thesis_dir: Path, tmp_path: Path, dev_qa) -> None:
         (["ask", "   "], "empty"),
         (["lookup", "Manas", "--to", "de"], "unknown language"),
         (["remove", "nope.txt"], "no such document"),
+        (["chunks", "--doc", "nope.txt"], "no document named 'nope.txt'"),
+        (["ask", "Manas nedir?", "--history", "/nonexistent/turns.jsonl"], "cannot read history file"),
+        (["eval", "/nonexistent/qa.jsonl"], "cannot read QA file"),
     ],
 )
 def test_bad_input_is_one_clear_line(thesis_dir: Path, args: list[str], message: str) -> None:
     out = run(args, thesis_dir)
     assert out.returncode in (1, 2)
     assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_bad_gate_file_stops_eval_before_it_runs(tmp_path: Path) -> None:
+    """Missing, not JSON, or naming a metric eval does not report: one line each, before any model loads."""
+    from kaynak.config import BUNDLED_DEV_QA
+
+    bad_json, unknown = tmp_path / "bad.json", tmp_path / "unknown.json"
+    bad_json.write_text("{recall@5: 0.9", encoding="utf-8")
+    unknown.write_text('{"recall@5": 0.9, "recal@10": 0.9}', encoding="utf-8")
+    for gate, message in [(tmp_path / "none.json", "cannot read gate file"), (bad_json, "is not JSON"),
+                          (unknown, "no such metric recal@10")]:
+        out = run(["eval", str(BUNDLED_DEV_QA), "--gate", str(gate), "--out", str(tmp_path / "run")], tmp_path / "data")
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+        assert not (tmp_path / "run").exists() and not (tmp_path / "data").exists()  # nothing ran
 
 
 def test_bad_batch_file_names_the_line(thesis_dir: Path, tmp_path: Path) -> None:
