@@ -144,8 +144,7 @@ def build_app(engine: Any) -> gr.Blocks:
                         with gr.Row():
                             # lines=1 growing to 8: Enter sends, Shift+Enter starts a new line
                             question = L(gr.Textbox(label=N_("Your question"), lines=1, max_lines=8, scale=5,
-                                                    placeholder=N_("e.g. Which Turkish drones did Azerbaijan use "
-                                                                   "in the 2020 Karabakh war?"),
+                                                    placeholder=N_("Ask about the documents, in Turkish, English, Russian or Kyrgyz"),
                                                     elem_id="k-question"), "label", "placeholder")
                             with gr.Column(scale=1, min_width=120):
                                 ask_btn = L(gr.Button(N_("Ask"), variant="primary", elem_id="k-ask"), "value")
