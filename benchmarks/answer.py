@@ -3,8 +3,9 @@
 Negatives: the set's unanswerable questions, plus every answerable question re-asked with the passages that hold
 its evidence removed from what the answerer sees ("not in the document", simulated; such a case whose passages
 still state the reference answer's number is counted apart: a summary repeating the body answers it).
-Prints citation precision, value match, refusal, false refusal, answer-language match and ask latency p50/p95
-(model loaded), then the curve of the answerability threshold (assistant/answerability.py).
+Prints citation precision, value match, refusal, false refusal, answer-language match, the share of summary
+questions answered with an evidence passage and two or more quotes, and ask latency p50/p95 (model loaded),
+then the curve of the answerability threshold (assistant/answerability.py).
 
     .venv/bin/python benchmarks/answer.py [--qa kaynak/data/dev_qa.jsonl] [--data-dir DIR]
 """
@@ -58,7 +59,7 @@ def main() -> None:
     qa = [json.loads(line) for line in Path(a.qa).read_text(encoding="utf-8").splitlines() if line.strip()]
     eng.ask(qa[0]["question"])  # warm caches
     n = settings.answer.passages
-    lat, cite_prec, value, lang_ok, refused_real, false_ref = [], [], [], [], [], []
+    lat, cite_prec, value, lang_ok, refused_real, false_ref, summary_ok = [], [], [], [], [], [], []
     failures: dict[str, list[str]] = {"citation": [], "value": [], "language": [], "refusal": [], "false refusal": []}
     pos, neg, answered_elsewhere = [], [], 0
     for q in qa:
@@ -80,6 +81,9 @@ def main() -> None:
             failures["false refusal"].append(q["id"])
         if not lang_ok[-1]:
             failures["language"].append(q["id"])
+        if q["type"] == "summary":  # issue 16's criterion: cites an evidence passage and quotes >= 2 sentences
+            summary_ok.append(len(ans.citations) >= 2 and any(
+                contains_quote(c.chunk.text, e) for c in ans.citations for e in q["evidence"]))
         if not ans.refused:
             held = [any(contains_quote(c.chunk.text, e) for e in q["evidence"]) for c in ans.citations]
             cite_prec.append(sum(held) / len(held) if held else 0.0)
@@ -109,6 +113,7 @@ def main() -> None:
     print(f"refusal (all neg.)   {float((negs < thr).mean()):.3f} at threshold {thr}")
     print(f"false refusal        {mean(false_ref):.3f} ({sum(false_ref)}/{len(false_ref)})")
     print(f"answer language      {mean(lang_ok):.3f}")
+    print(f"summary questions    {mean(summary_ok):.3f} ({sum(summary_ok)}/{len(summary_ok)} cite evidence and quote 2+ sentences)")
     print(f"ask latency          p50 {1000 * statistics.median(lat):.0f} ms, p95 {1000 * float(np.percentile(lat, 95)):.0f} ms")
     for what, ids in failures.items():
         print(f"failed {what}: {' '.join(ids) or '-'}")
