@@ -20,7 +20,7 @@ from assistant.answerability import Params, answer_features, load_params
 from assistant.base import Answerer
 from assistant.phrases import ACCORDING_TO, refusal, source_label
 from assistant.question import Question, analyse, part_named
-from assistant.values import holds, years
+from assistant.values import holds, stems, years
 from index.alignment import coverage, query_words, weakest, word_scores
 from index.embedder import Embedder, TokenStates
 from index.indexer import passage_text
@@ -150,6 +150,7 @@ class ExtractiveAnswerer(Answerer):
             blocks.append(states.vectors)
             blocks += [states.vectors[(states.spans[:, 0] >= a + shift) & (states.spans[:, 1] <= b + shift)] for a, b in spans]
         aligned = iter(word_scores(q.words, blocks))
+        asked = stems(q.words.texts)  # a name the question gives is no answer to "who"
         out: list[Candidate] = []
         row = 0
         for i, (hit, spans) in enumerate(zip(hits, found)):
@@ -177,7 +178,7 @@ class ExtractiveAnswerer(Answerer):
                     "weakest_passage": passage_weak,
                     "numbers_missing": missing,
                     "other_years": float(bool(q.years) and bool(stated_years) and not stated_years & q.years),
-                    "lacks_value": float(q.wants_value and not holds(q.kind, text, chunk.lang, q.numbers)),
+                    "lacks_value": float(q.wants_value and not holds(q.kind, text, chunk.lang, q.numbers, asked)),
                     "same_language": 1.0 - across,
                     "retrieval": retrieval,
                     "rank": float(np.log1p(i)),

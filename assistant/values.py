@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from kaynak.lexicon import lexicon
+from collections.abc import Iterable
+
+from kaynak.lexicon import fold, lexicon
 from kaynak.text import NUMBER, strip_citations
 
 YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -22,6 +24,14 @@ _ORDINAL_AFTER = re.compile(
 _DAY_OF = re.compile(r"(?:\s*[-–]\s*\d{1,2})?\s+([^\W\d_]+)")
 # A capitalised word followed by another: a person's or an organisation's name in any of the scripts here.
 _NAME = re.compile(r"\b[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'’-]+\s+[A-ZÇĞİÖŞÜА-ЯЁӨҮҢ][\w'’-]+")
+# Characters of a word compared when telling a name the sentence adds from one the question already gives: enough
+# to ignore a case ending ("Konseyi’nin" is the question's "Konseyi'ni").
+STEM = 5
+
+
+def stems(words: Iterable[str]) -> frozenset[str]:
+    """The words' first STEM characters, case-folded: what `holds` compares names by."""
+    return frozenset(fold(w)[:STEM] for w in words)
 
 
 def amounts(sentence: str, lang: str) -> set[str]:
@@ -48,9 +58,13 @@ def years(sentence: str) -> set[str]:
     return set(YEAR.findall(strip_citations(sentence)))
 
 
-def holds(kind: str, sentence: str, lang: str, asked_numbers: frozenset[str] = frozenset()) -> bool:
-    """Does the sentence state a value of this kind beyond the numbers the question already gives? Kinds:
-    `kaynak.lexicon.KINDS`; any other kind ("summary", "other") asks for no particular value."""
+def holds(
+    kind: str, sentence: str, lang: str, asked_numbers: frozenset[str] = frozenset(), asked_words: frozenset[str] = frozenset()
+) -> bool:
+    """Does the sentence state a value of this kind beyond the numbers and names the question already gives
+    (`asked_words`: the question's `stems`)? "Who built the telescope of the Blue Ridge Observatory?" is not
+    answered by a sentence whose only name is "Blue Ridge". Kinds: `kaynak.lexicon.KINDS`; any other kind
+    ("summary", "other") asks for no particular value."""
     lex = lexicon(lang)
     if kind in ("amount", "money", "percent"):
         if not amounts(sentence, lang) - asked_numbers:
@@ -59,7 +73,7 @@ def holds(kind: str, sentence: str, lang: str, asked_numbers: frozenset[str] = f
     if kind == "date":
         return bool(years(sentence) - asked_numbers) or bool(lex.months_in(strip_citations(sentence)))
     if kind == "person":
-        return _NAME.search(sentence) is not None
+        return any(not stems(m.group().split()) <= asked_words for m in _NAME.finditer(sentence))
     if kind == "reason":
         return lex.gives_reason(sentence)
     return True

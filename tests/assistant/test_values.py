@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.values import amounts, holds, years
+from assistant.values import amounts, holds, stems, years
 
 
 def test_amounts_skip_ordinals_years_days_and_model_names():
@@ -46,3 +46,13 @@ def test_a_number_the_question_already_gives_is_no_answer():
     s = "2019 yılında Türkiye ile 8 anlaşma imzalanmıştır"
     assert holds("amount", s, "tr", frozenset({"8"})) is False
     assert holds("date", s, "tr", frozenset({"2019"})) is False
+
+
+def test_a_name_the_question_already_gives_is_no_answer_to_who():
+    """Only a name the question does not give answers "who": "Blue Ridge" in the question, "Harold Finch" not;
+    a case ending does not make the question's own name new ("Konseyi'ni" / "Konseyi’nin")."""
+    asked = stems("Who built the main telescope of the Blue Ridge Observatory?".rstrip("?").split())
+    assert holds("person", "The Blue Ridge Observatory was opened in 1987.", "en", frozenset(), asked) is False
+    assert holds("person", "It was built by the engineer Harold Finch.", "en", frozenset(), asked) is True
+    asked = stems("Türk Konseyi'ni kim kurdu".split())
+    assert holds("person", "Türk Konseyi’nin merkezi İstanbul olarak belirlenmiştir.", "tr", frozenset(), asked) is False
