@@ -108,9 +108,6 @@ def test_a_refusal_shows_the_closest_passages_apart_from_citations(thesis_engine
     assert d["related"] and {"id", "section", "page", "lang", "sentence"} <= set(d["related"][0])
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: for this question the two best candidates are one sentence "
-                   "stated twice (the thesis's sources) and the next scores 1.6 below it in the choice's log-odds, "
-                   "so the answer quotes one sentence (summary questions are a weak type: docs/evaluation.md)")
 def test_a_summary_question_gets_several_cited_sentences(thesis_engine):
     a = thesis_engine.ask("Tez çalışmasının temel iddiaları nelerdir?")
     assert not a.refused, a.reason
