@@ -17,14 +17,14 @@ belong to the model, not to this code.
 """
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kaynak.config import DEFAULT_MODEL
+from kaynak.fitted import fitted_path, read_fitted, write_fitted
 
 FITTED = Path(__file__).resolve().parent / "fitted"
 VERSION = 1
@@ -69,23 +69,20 @@ class Params:
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        write_fitted(path, self)
 
 
 def params_path(model: str) -> Path:
-    return FITTED / f"answerability-{Path(model).name}.json"
+    return fitted_path(FITTED, "answerability", model)
 
 
 @cache
 def load_params(model: str) -> Params:
     """The fitted model for this embedder, else the shipped model's (an error names the file to fit)."""
-    for path in (params_path(model), params_path(DEFAULT_MODEL)):
-        if path.is_file():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != VERSION:
-                raise ValueError(f"{path} has version {data.get('version')}, this kaynak reads {VERSION}: refit it")
-            return Params(**data)
-    raise FileNotFoundError(f"no answerability model for {model}: run benchmarks/fit_answerability.py")
+    data = read_fitted(FITTED, "answerability", model, VERSION)
+    if data is None:
+        raise FileNotFoundError(f"no answerability model for {model}: run benchmarks/fit_answerability.py")
+    return Params(**data)
 
 
 def answer_features(

@@ -39,7 +39,7 @@ from app.engine import Engine  # noqa: E402
 from assistant.answerability import ANSWER_FEATURES, CHOICE_FEATURES, Params, answer_features, params_path  # noqa: E402
 from assistant.citations import find_span  # noqa: E402
 from assistant.extractive import ExtractiveAnswerer, retrieval_margin  # noqa: E402
-from fitting import Standardiser, fit_choice, fit_logistic, leave_one_out, load_set, table  # noqa: E402
+from fitting import Standardiser, engine_for, fit_choice, fit_logistic, leave_one_out, load_set, parse_set, table  # noqa: E402
 from kaynak.config import Settings  # noqa: E402
 from kaynak.lang import detect_lang  # noqa: E402
 from kaynak.text import contains_quote, digits  # noqa: E402
@@ -175,20 +175,16 @@ def main() -> None:
     engines: dict[Path | None, Engine] = {}
     model = Settings().embedder.model
     for spec in a.set:
-        name, _, where = spec.partition("=")
+        name, data_dir = parse_set(spec, a.data_dir)
         if name in cases:
             continue
-        data_dir = Path(where) if where else a.data_dir
-        if data_dir not in engines:
-            engines[data_dir] = Engine(Settings() if data_dir is None else Settings(data_dir=data_dir, auto_ingest=False))
-            engines[data_dir].warm_up()
-        engine = engines[data_dir]
+        engine = engine_for(data_dir, engines)
         answerer = ExtractiveAnswerer(engine.settings, engine.embedder, engine.store, params=Params())
         cases[name] = collect(engine, answerer, name, load_set(name), a.depth)
         print(f"{name}: {len(cases[name])} cases", file=sys.stderr)
     if a.cache:
         a.cache.write_bytes(pickle.dumps(cases))
-    names = [spec.partition("=")[0] for spec in a.set]
+    names = [parse_set(spec, a.data_dir)[0] for spec in a.set]
     rows, held_out = [], {}
     for held, fit_on in leave_one_out(names):
         params, _ = fit([c for n in fit_on for c in cases[n]], a.l2, a.max_false_refusal)
@@ -204,7 +200,6 @@ def main() -> None:
     print("answer:", params.answer, "bias", params.bias, "threshold", params.threshold)
     if a.write:
         path = params_path(model)
-        path.parent.mkdir(parents=True, exist_ok=True)
         params.save(path)
         print("wrote", path)
 

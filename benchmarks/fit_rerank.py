@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))  # before benchmarks/ (the script's folder): bench
 import numpy as np  # noqa: E402
 
 from app.engine import Engine  # noqa: E402
-from fitting import Standardiser, fit_choice, leave_one_out, load_set, ranks_summary, table  # noqa: E402
+from fitting import Standardiser, engine_for, fit_choice, leave_one_out, load_set, parse_set, ranks_summary, table  # noqa: E402
 from index.params import RerankParams, params_path, rerank_params  # noqa: E402
 from index.retriever import alignments, rerank_features  # noqa: E402
 from kaynak.config import Settings  # noqa: E402
@@ -76,14 +76,9 @@ def main() -> None:
     engines: dict[Path | None, Engine] = {}
     data: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     for spec in a.set:
-        name, _, where = spec.partition("=")
-        data_dir = Path(where) if where else a.data_dir
-        if data_dir not in engines:
-            settings = Settings() if data_dir is None else Settings(data_dir=data_dir, auto_ingest=False)
-            settings = settings.model_copy(update={"retrieval": replace_retrieval(settings, a.depth)})
-            engines[data_dir] = Engine(settings)
-            engines[data_dir].warm_up()
-        data[name] = candidates(engines[data_dir], load_set(name), a.depth)
+        name, data_dir = parse_set(spec, a.data_dir)
+        engine = engine_for(data_dir, engines, lambda s: s.model_copy(update={"retrieval": replace_retrieval(s, a.depth)}))
+        data[name] = candidates(engine, load_set(name), a.depth)
         print(f"{name}: {len(data[name])} answerable questions", file=sys.stderr)
     model = next(iter(engines.values())).settings.embedder.model
     current = rerank_params(model)
@@ -119,7 +114,6 @@ def main() -> None:
     print("fitted on all sets:", fitted.weights)
     if a.write:
         path = params_path(model)
-        path.parent.mkdir(parents=True, exist_ok=True)
         fitted.save(path)
         print("wrote", path)
 

@@ -1,5 +1,5 @@
 """Fitting helpers shared by the fit_* benchmarks: a conditional logit for "which of these is the one", a
-logistic for "is this one right", question sets by name, and leave-one-set-out.
+logistic for "is this one right", question sets by name and the index each is asked of, and leave-one-set-out.
 
 Leave-one-set-out is how every weight here is judged: fitted on all sets but one, scored on the one left out,
 so a number printed for a set never comes from weights that saw it.
@@ -10,9 +10,14 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import minimize
+
+if TYPE_CHECKING:
+    from app.engine import Engine
+    from kaynak.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
@@ -28,6 +33,28 @@ def qa_path(name: str) -> Path:
 
 def load_set(name: str) -> list[dict]:
     return [json.loads(line) for line in qa_path(name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def parse_set(spec: str, default_dir: Path | None) -> tuple[str, Path | None]:
+    """A --set argument: "NAME=DATA_DIR" (a set asked of another corpus's index), or a bare NAME asked of
+    `default_dir` (None: the settings' data dir)."""
+    name, _, where = spec.partition("=")
+    return name, Path(where) if where else default_dir
+
+
+def engine_for(
+    data_dir: Path | None, engines: dict[Path | None, Engine], adjust: Callable[[Settings], Settings] | None = None
+) -> Engine:
+    """A warmed-up Engine over the index already in `data_dir` (a fit never ingests), one per directory:
+    `engines` keeps them. `adjust` changes its settings first (e.g. retrieval without the rerank)."""
+    if data_dir not in engines:
+        from app.engine import Engine
+        from kaynak.config import Settings
+
+        settings = Settings() if data_dir is None else Settings(data_dir=data_dir, auto_ingest=False)
+        engines[data_dir] = Engine(adjust(settings) if adjust else settings)
+        engines[data_dir].warm_up()
+    return engines[data_dir]
 
 
 @dataclass
