@@ -8,7 +8,6 @@ language; the words around them (months, currencies, reasons) come from the lang
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable
 
 from kaynak.lexicon import fold, lexicon

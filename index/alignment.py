@@ -77,13 +77,13 @@ def word_scores(words: QueryWords, passages: Sequence[np.ndarray]) -> list[np.nd
     if not filled:
         return out
     sizes = [len(passages[i]) for i in filled]
-    sim = np.vstack([passages[i] for i in filled]).astype(np.float32, copy=False) @ words.vectors.T
+    sim = np.vstack([passages[i] for i in filled]) @ words.vectors.T
     best = np.maximum.reduceat(sim, np.cumsum([0, *sizes[:-1]]), axis=0)  # (passages, question tokens)
     mean = np.zeros((len(words.vectors), len(words)), dtype=np.float32)  # question token -> its word's mean
     for w, g in enumerate(words.groups):
         mean[g, w] = 1.0 / len(g)
     for i, row in zip(filled, best @ mean):
-        out[i] = row.astype(np.float32)
+        out[i] = row
     return out
 
 

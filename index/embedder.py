@@ -194,13 +194,14 @@ class Embedder:
         Günther et al. 2024): a sentence read in its passage's context, at no extra cost. `kind` is "query" or
         "passage" (the e5 prompt). One question is encoded once for its `RECENT_QUERIES` next reads (the arrays
         are read-only)."""
-        if kind == "query" and len(texts) == 1 and spans is None:
+        one_question = kind == "query" and len(texts) == 1 and spans is None
+        if one_question:
             with self._recent_lock:
                 if texts[0] in self._recent:
                     self._recent.move_to_end(texts[0])
                     return self._recent[texts[0]]
         result = self._embed_with_tokens(texts, kind, progress, spans)
-        if kind == "query" and len(texts) == 1 and spans is None:
+        if one_question:
             for a in (result[0], result[1][0].vectors, result[1][0].spans, result[1][0].starts):
                 a.setflags(write=False)
             with self._recent_lock:
