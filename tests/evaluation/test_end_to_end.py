@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from chromium import CHROME_ARGS, CHROMIUM, playwright_or_skip
 from kaynak.config import BUNDLED_DEV_QA
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -47,17 +47,12 @@ def test_every_output_file(run_dir: Path, dev_qa: list[dict]) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="apt-get install chromium")
 def test_report_renders_in_chromium(run_dir: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = playwright_or_skip()
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         # Playwright starts Chromium with a fresh temporary --user-data-dir of its own
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
         page = browser.new_page(viewport={"width": 1300, "height": 1600})
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))

@@ -1,5 +1,6 @@
-"""What the browser tests share: Debian's headless Chromium driven by Playwright, and `kaynak serve` started on a
-free loopback port."""
+"""What the browser tests share (the web app's and the evaluation report's): Debian's headless Chromium driven by
+Playwright, and `kaynak serve` started on a free loopback port. Importable from every test folder: pytest puts
+tests/, the folder of the root conftest.py, on the path."""
 from __future__ import annotations
 
 import socket
