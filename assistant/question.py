@@ -73,8 +73,7 @@ class Part:
             return False
         if self.kind == "chapter":
             return bool(self.number) and bool(chunk.section) and chunk.section[0].lstrip().startswith(f"{self.number}")
-        words = lexicon(chunk.lang).parts.get(self.kind, ())
-        return any(re.search(r"(?<![^\W_])" + re.escape(w), fold(title)) for title in chunk.section for w in words)
+        return any(lexicon(chunk.lang).names_part(title, self.kind) for title in chunk.section)
 
 
 def part_named(question: str, lang: str, languages: tuple[str, ...]) -> Part | None:

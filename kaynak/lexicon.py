@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +25,8 @@ KINDS = ("date", "money", "percent", "amount", "person", "reason", "summary")
 # The Zipf frequency (wordfreq: 3 = once per million words) given to a word of a language wordfreq lacks: a
 # function word of its file counts as very frequent, any other word as a fairly rare content word.
 FUNCTION_ZIPF, CONTENT_ZIPF = 7.0, 3.5
+# Letters a part's name must have to be matched as the start of a word (see Lexicon.names_part).
+SHORT_CUE = 4
 _WORDFREQ = set(wordfreq.available_languages(wordlist="small"))
 
 
@@ -43,6 +45,10 @@ class Lexicon:
     # ("октябрь" -> "октябрында"); CLDR's abbreviations ("Dec", "Ara" — not "Arasında") and full names of
     # under four letters ("May" — not "Mayor") are words of their own
     months: tuple[tuple[int, str, bool], ...]
+    # The month forms as two patterns (made once from `months`, see _month_patterns): capitalised forms read
+    # in the text as written, the others in the folded text; a match's form gives its month.
+    month_patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] = (None, None)
+    month_of: dict[str, int] = field(default_factory=dict)
 
     def asked_kind(self, question: str) -> str:
         """What the question asks for (one of KINDS), or "other"."""
@@ -61,18 +67,23 @@ class Lexicon:
     def months_in(self, text: str) -> set[int]:
         """Months (1-12) the text names, in any of CLDR's forms of this language. A language that capitalises
         month names (CLDR writes them so) is read case-sensitively: "may" is not "May"."""
-        low = fold(text)
-        found = set()
-        for month, form, whole in self.months:
-            where, cue = (text, form) if form[:1].isupper() else (low, fold(form))
-            if (_whole_word if whole else _starts_word)(where, cue):
-                found.add(month)
+        cased, folded = self.month_patterns
+        found: set[int] = set()
+        for pattern, where in ((cased, text), (folded, fold(text))):
+            if pattern is not None:
+                found.update(self.month_of[m.group("whole") or m.group("start")] for m in pattern.finditer(where))
         return found
 
     def parts_named(self, text: str) -> set[str]:
         """Which kinds of document part ("conclusion", "summary", ...) the text names."""
+        return {part for part in self.parts if self.names_part(text, part)}
+
+    def names_part(self, text: str, part: str) -> bool:
+        """Does the text (a question, a section title) name this kind of part? A cue is a word's start ("sonuç"
+        in "sonuçta", "заключени" in "заключении"); a cue shorter than SHORT_CUE letters is too short to be a
+        stem and must be a word of its own (the Turkish "ek", appendix, starts "ekonomik", "ekim", "ekibi")."""
         low = fold(text)
-        return {part for part, words in self.parts.items() if any(_starts_word(low, w) for w in words)}
+        return any((_whole_word if len(w) < SHORT_CUE else _starts_word)(low, w) for w in self.parts.get(part, ()))
 
     def zipf(self, word: str) -> float:
         """How common the word is in this language (wordfreq's Zipf scale), for weighing question words."""
@@ -112,6 +123,9 @@ def lexicon(lang: str) -> Lexicon:
         names, short = set(), set()
     endings = tuple(data.get("months", {}).get("replaced_endings", ()))
     stems = {(i, m[: -len(e)]) for i, m in names for e in endings if m.endswith(e) and len(m) - len(e) >= 3}
+    months = tuple(sorted({(i, m if m[:1].isupper() else fold(m), len(m) < 4) for i, m in names}
+                          | {(i, m if m[:1].isupper() else fold(m), False) for i, m in stems}
+                          | {(i, m if m[:1].isupper() else fold(m), True) for i, m in short - names}))
     return Lexicon(
         lang=lang,
         function_words=frozenset(fold(data.get("function_words", "")).split()),
@@ -119,9 +133,23 @@ def lexicon(lang: str) -> Lexicon:
         reason_markers=tuple(fold(m) for m in data.get("reasons", {}).get("markers", ())),
         units={k: tuple(fold(u) for u in v) for k, v in data.get("units", {}).items()},
         parts={k: tuple(fold(w) for w in v) for k, v in data.get("parts", {}).items()},
-        months=tuple(sorted({(i, m, len(m) < 4) for i, m in names} | {(i, m, False) for i, m in stems}
-                            | {(i, m, True) for i, m in short - names})),
+        months=months,
+        month_patterns=(_month_pattern([(f, w) for _, f, w in months if f[:1].isupper()]),
+                        _month_pattern([(f, w) for _, f, w in months if not f[:1].isupper()])),
+        month_of={f: i for i, f, _ in months},
     )
+
+
+def _month_pattern(forms: list[tuple[str, bool]]) -> re.Pattern[str] | None:
+    """One pattern for many month forms: a form that is a word of its own ("Ara", "May") or the start of a
+    word ("Kasım" in "Kasım'da"), the longest first so that "Aralık" is read before "Ara"."""
+    def alternation(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+    if not forms:
+        return None
+    whole = alternation([f for f, w in forms if w])
+    start = alternation([f for f, w in forms if not w])
+    return re.compile(rf"(?<![^\W_])(?:(?P<whole>{whole})(?![^\W_])|(?P<start>{start}))")
 
 
 def languages() -> tuple[str, ...]:

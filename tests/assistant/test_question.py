@@ -35,6 +35,13 @@ def test_numbers_and_years_of_a_question():
         ("What does chapter 2 say about the defence industry?", "en", Part("chapter", number="2")),
         ("Which Turkish drones did Azerbaijan use?", "en", None),
         ("What did the agreement conclude about the border?", "en", None),
+        # a short part name is a word of its own: "ek" (appendix) does not start "ekibi", "ekonomik", "Ekim"
+        ("Ek 2'de hangi belgeler var?", "tr", Part("appendix")),
+        ("Eklerde hangi tablolar var?", "tr", Part("appendix")),
+        ("Falcot'un BT ekibi neden BSD yerine bir Linux sistemi seçti?", "tr", None),
+        ("Ekim 2017'deki ziyarette ekonomik ilişkiler nasıl gelişti?", "tr", None),
+        ("Что сказано в главе 2 о военной промышленности?", "ru", Part("chapter", number="2")),
+        ("Какова главная цель соглашения 2010 года?", "ru", None),
     ],
 )
 def test_the_part_a_question_names(question, lang, part):
@@ -55,6 +62,8 @@ def test_a_part_is_found_by_the_chunks_own_headings_in_its_language():
     assert Part("summary").admits(_chunk(("АННОТАЦИЯ",), "ru")) and Part("summary").admits(_chunk(("МАЗМУНУ",), "ky"))
     assert Part("chapter", number="2").admits(_chunk(("2. TÜRKİYE'NİN ASKERİ SANAYİ GÜCÜ", "2.1"), "tr"))
     assert not Part("chapter", number="2").admits(_chunk(("1. TÜRKİYE'NİN İLİŞKİLERİ",), "tr"))
+    assert Part("appendix").admits(_chunk(("EK-1: Anlaşmalar",), "tr"))
+    assert not Part("appendix").admits(_chunk(("1.2. Türkiye'nin Türk Dünyası ile Ekonomik İlişkileri",), "tr"))
 
 
 def test_on_the_thesis_the_conclusion_is_its_last_chapter(thesis_engine):
