@@ -63,13 +63,18 @@ def name_key(word: str) -> str:
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # An in-text citation: "(Limon 2022, 146)", "(T.C. Dışişleri Bakanlığı 2023b, 61-62)", "(TBMM Tutanağı 1993a,b,c; ...)".
 # Its year is when a source was published, not a fact of the passage: a question about 2022 is not answered
-# by a sentence about 2000 that cites a 2022 book. Letters must come before the year, so "(1992-1995)" stays.
+# by a sentence about 2000 that cites a 2022 book. Letters must come before the year, so "(1992-1995)" stays,
+# and the first of them starts a name (a source's author), so "(from April 2021)" and "(in 2004)" stay too.
 _CITATION = re.compile(r"\([^()\d]*[^\W\d_][^()\d]*\s(?:1[89]|20)\d\d[a-z]?\b[^()]*\)")
 
 
 def strip_citations(text: str) -> str:
     """The text without its in-text citations (see `_CITATION`)."""
-    return _CITATION.sub(" ", text)
+    return _CITATION.sub(lambda m: " " if _names_a_source(m.group()) else m.group(), text)
+
+
+def _names_a_source(parenthesis: str) -> bool:
+    return next((c for c in parenthesis if c.isalpha()), "").isupper()
 
 
 def digits(text: str) -> list[str]:

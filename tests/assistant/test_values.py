@@ -20,6 +20,13 @@ def test_amounts_skip_ordinals_years_days_and_model_names():
 def test_a_citations_year_is_not_a_fact_of_the_sentence():
     assert years("Türkiye bu anlaşmayı imzalamıştır (Limon 2022, 146).") == set()
     assert years("2017 yılında imzalanmıştır (Limon 2022, 146).") == {"2017"}
+    assert years("Bu anlaşma (“Haydar Aliyev Mirası” Uluslararası Online Kütüphane 2024) imzalandı.") == set()
+
+
+def test_a_parenthesis_that_names_no_source_keeps_its_year():
+    assert years("The numbers (from April 2021) regarding our mailing lists speak for themselves") == {"2021"}
+    assert years("The first edition (in 2004) was the first French-language book on Debian.") == {"2004"}
+    assert years("Соглашение (подписано в 2010 году) вступило в силу.") == {"2010"}
 
 
 @pytest.mark.parametrize(
