@@ -177,8 +177,8 @@ class Engine:
         return [self.search(q, k, mode, langs, kinds) if n else next(plain) for q, n in zip(queries, named)]
 
     def lookup(self, text: str, to_langs: list[str] | None = None, k: int = 3, exclude: str | None = None) -> dict[str, list[Hit]]:
-        """Best passages in each target language for `text`, whatever language `text` is in (within the part of
-        the document it names, if any)."""
+        """Best passages in each target language for `text`, whatever language `text` is in (those of the part of
+        the document it names first, if it names one)."""
         self._ready()
         langs = check_langs(to_langs, self.settings.chunking.languages) or list(self.settings.chunking.languages)
         part = self._part(text)
@@ -189,7 +189,7 @@ class Engine:
             hits = self.retriever.search(text, k=max(depth, SCOPE_DEPTH) if part else depth, mode="dense", langs=[lang])
             if part is not None:
                 within = replace(part, lang=None)
-                hits = [h for h in hits if within.admits(h.chunk)] or hits
+                hits = sorted(hits, key=lambda h: not within.admits(h.chunk))  # stable: by score within each
             out[lang] = [h for h in hits if h.chunk.id != exclude][:k]
         return out
 
@@ -215,10 +215,12 @@ class Engine:
 
     def _retrieve(
         self, query: str, depth: int, mode: str | None, lang: str | None, langs: list[str] | None = None,
-        kinds: list[str] | None = None,
+        kinds: list[str] | None = None, within_part: bool = False,
     ) -> list[Hit]:
         """Passages for a query; a query that names a part of the document ("according to the English summary")
-        is answered from that part, or from all of it when no passage is in that part."""
+        gets that part's passages first, then the rest: a word that names a part may mean something else ("giriş
+        ücreti", the entrance fee, not the introduction), so in a search a part ranks first but hides nothing.
+        `within_part`: only the part's passages (what an answer reads), while it has any."""
         if depth <= 0:
             raise QueryError(f"k must be at least 1 (got {depth})")
         part = self._part(query)
@@ -226,11 +228,12 @@ class Engine:
             return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang, kinds=kinds)
         within = [part.lang] if part.lang else langs
         hits = self.retriever.search(query, k=max(depth, SCOPE_DEPTH), mode=mode, langs=within, query_lang=lang, kinds=kinds)
-        admitted = [h for h in hits if part.admits(h.chunk)][:depth]
-        if not admitted:
+        inside = [part.admits(h.chunk) for h in hits]
+        if not any(inside):
             log.info("no passage in %s: searching the whole document", part)
             return self.retriever.search(query, k=depth, mode=mode, langs=langs, query_lang=lang, kinds=kinds)
-        return admitted
+        rest = [] if within_part else [h for h, i in zip(hits, inside) if not i]
+        return ([h for h, i in zip(hits, inside) if i] + rest)[:depth]
 
     def ask(
         self,
@@ -281,9 +284,10 @@ class Engine:
     def passages(self, question: str, lang: str, mode: str | None = None, n: int | None = None) -> list[Hit]:
         """What `ask` retrieves for a standalone question (its first `n` are read; benchmarks read the same): the
         body of the documents (contents and index lines only repeat the words of the passage that answers),
-        or all passages if the body has none."""
+        or all passages if the body has none; of the part the question names, if it names one that has passages."""
         depth = max(n or self.settings.answer.passages, 10)
-        return self._retrieve(question, depth, mode, lang, kinds=BODY) or self._retrieve(question, depth, mode, lang)
+        return (self._retrieve(question, depth, mode, lang, kinds=BODY, within_part=True)
+                or self._retrieve(question, depth, mode, lang, within_part=True))
 
     def _reading(
         self, question: str, history: list[tuple[str, str]], mode: str | None, lang: str, n: int

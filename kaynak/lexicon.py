@@ -25,8 +25,6 @@ KINDS = ("date", "money", "percent", "amount", "person", "reason", "summary")
 # The Zipf frequency (wordfreq: 3 = once per million words) given to a word of a language wordfreq lacks: a
 # function word of its file counts as very frequent, any other word as a fairly rare content word.
 FUNCTION_ZIPF, CONTENT_ZIPF = 7.0, 3.5
-# Letters a part's name must have to be matched as the start of a word (see Lexicon.names_part).
-SHORT_CUE = 4
 _WORDFREQ = set(wordfreq.available_languages(wordlist="small"))
 
 
@@ -79,11 +77,11 @@ class Lexicon:
         return {part for part in self.parts if self.names_part(text, part)}
 
     def names_part(self, text: str, part: str) -> bool:
-        """Does the text (a question, a section title) name this kind of part? A cue is a word's start ("sonuç"
-        in "sonuçta", "заключени" in "заключении"); a cue shorter than SHORT_CUE letters is too short to be a
-        stem and must be a word of its own (the Turkish "ek", appendix, starts "ekonomik", "ekim", "ekibi")."""
+        """Does the text (a question, a section title) name this kind of part? A name the data file ends with "*"
+        starts a word ("sonuç*" in "sonuçta", "заключени*" in "заключении"); any other is a word of its own (the
+        Turkish "ek", appendix, is not the start of "ekonomik", nor "giriş" of "girişim")."""
         low = fold(text)
-        return any((_whole_word if len(w) < SHORT_CUE else _starts_word)(low, w) for w in self.parts.get(part, ()))
+        return any(_starts_word(low, w[:-1]) if w.endswith("*") else _whole_word(low, w) for w in self.parts.get(part, ()))
 
     def zipf(self, word: str) -> float:
         """How common the word is in this language (wordfreq's Zipf scale), for weighing question words."""

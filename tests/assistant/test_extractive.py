@@ -12,6 +12,7 @@ import py3langid
 import pytest
 
 from assistant.phrases import NOT_IN_DOCUMENT
+from assistant.question import Part
 from index.retriever import QueryError
 from kaynak.text import contains_quote, digits
 
@@ -119,8 +120,18 @@ def test_a_summary_question_gets_several_cited_sentences(thesis_engine):
 
 def test_a_question_naming_a_part_is_answered_from_it(thesis_engine):
     a = thesis_engine.ask("According to the English summary, how did the author make the research valid and reliable?")
-    assert a.hits and all(h.chunk.lang == "en" and h.chunk.section[0] == "SUMMARY" for h in a.hits)
+    assert a.hits and all(h.chunk.lang == "en" and h.chunk.section[0] == "SUMMARY" for h in a.hits[:5])
     assert not a.refused and a.citations
+    assert all(c.chunk.section[0] == "SUMMARY" for c in a.citations)
+
+
+def test_a_named_part_ranks_first_and_hides_nothing(thesis_engine):
+    """A word that names a part may mean something else ("giriş ücreti" is an entrance fee, not the
+    introduction): the part's passages come first, the rest still follow."""
+    hits = thesis_engine.search("Sonuç bölümüne göre Türkiye'nin savunma sanayii nasıl gelişti?", k=60)
+    inside = [Part("conclusion").admits(h.chunk) for h in hits]
+    assert len(hits) == 60 and inside[0] and not all(inside)
+    assert inside == sorted(inside, reverse=True)
 
 
 def test_a_follow_up_is_answered_about_the_previous_turns_subject(thesis_engine):
