@@ -126,7 +126,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         for d in docs:
             _print_json(d.__dict__)
     elif not docs:
-        print("no documents ingested")
+        first = "; the first `ask` or `search` ingests the bundled thesis" if _engine(args).settings.auto_ingest else ""
+        print(f"no documents ingested (`kaynak ingest FILE…` adds yours{first})")
     for d in docs if not args.json else []:
         langs = ", ".join(f"{l} {n}" for l, n in sorted(d.langs.items()))
         title = f"  “{d.title}”" if d.title else ""
@@ -233,20 +234,25 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         print()
     if answer.reason:
-        print(f"({answer.reason})", file=sys.stderr)
+        print(f"why: {answer.reason}", file=sys.stderr)
     shown: set[int] = set()
     for c in answer.citations:  # two quotes from one passage share its [n]: the passage is named once
         ch = c.chunk
         if c.n not in shown:
             shown.add(c.n)
-            print(f"[{c.n}] {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})")
+            print(f"[{c.n}] {_where(ch)} [{ch.lang}] ({ch.doc_id}, {ch.id})")
         print(f"    “{c.quote}”")
     if answer.related:
         print("Related passages — not an answer:")
         for r in answer.related:
             ch = r.chunk
-            print(f"  {ch.section_path} — p. {ch.page_text} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{r.sentence}”")
+            print(f"  {_where(ch)} [{ch.lang}] ({ch.doc_id}, {ch.id})\n    “{r.sentence}”")
     return 0
+
+
+def _where(chunk: Any) -> str:
+    """"1.2 Title — p. 4", or "p. 4" for a passage outside any section."""
+    return f"{chunk.section_path} — p. {chunk.page_text}" if chunk.section_path else f"p. {chunk.page_text}"
 
 
 def _ask_row(eng: Any, question: str, history: list[tuple[str, str]] | None = None) -> dict[str, Any]:
@@ -369,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:  # libraries that set their own logger to DEBUG (bm25s) stay quiet
         handler.setLevel(level)
+    if not args.verbose:  # a broken PDF is reported once, by ingest, not again by pypdf's own warnings
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from index.retriever import QueryError

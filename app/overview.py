@@ -19,6 +19,7 @@ from babel import Locale
 from index.store import DocRecord
 from ingest.matter import without_number
 from kaynak.config import BUNDLED_CORPUS
+from kaynak.lexicon import lexicon
 from kaynak.types import Chunk
 
 THESIS_EXAMPLES = tuple(
@@ -92,7 +93,7 @@ def example_questions(chunks: Sequence[Chunk], limit: int) -> list[str]:
                 section = by_doc[doc][turn]
                 topic = without_number(section[-1])
                 lang = langs[(doc, section)].most_common(1)[0][0]
-                if topic.casefold() not in topics and lang in _ASK_ABOUT:
+                if topic.casefold() not in topics and lang in _ASK_ABOUT and not lexicon(lang).parts_named(topic):
                     topics.add(topic.casefold())
                     out.append(_ASK_ABOUT[lang].format(topic=topic))
     return out

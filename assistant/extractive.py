@@ -264,15 +264,15 @@ class ExtractiveAnswerer(Answerer):
                 numbers[c.hit_index] = len(numbers) + 1
             n = numbers[c.hit_index]
             citations.append(Citation(n=n, chunk=chunk, quote=c.text, start=c.start, end=c.end))
-            label = "" if chunk.lang == lang else f" ({source_label(lang, chunk.lang).rstrip(':')})"
+            label = "" if chunk.lang == lang else source_label(lang, chunk.lang)
             parts.append((label, f"“{nest_quotes(c.text)}” [{n}]"))
         labels = {label for label, _ in parts}
         head = ACCORDING_TO.get(lang, ACCORDING_TO["en"])
         if len(labels) == 1 and next(iter(labels)):
-            head = head.rstrip(":") + next(iter(labels)) + ":"
+            head = f"{head.rstrip(':')} ({next(iter(labels))}):"
             body = " ".join(q for _, q in parts)
         else:
-            body = " ".join(f"{label.strip(' ()') + ': ' if label else ''}{q}" for label, q in parts)
+            body = " ".join(f"{label[:1].upper() + label[1:] + ': ' if label else ''}{q}" for label, q in parts)
         return Answer(
             text=f"{head} {body}",
             lang=lang,

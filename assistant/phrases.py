@@ -27,15 +27,17 @@ ACCORDING_TO = {
 
 
 def source_label(answer_lang: str, source_lang: str) -> str:
-    """'Turkish source:' / 'Türkçe kaynak:' — said when a quote is not in the asker's language."""
+    """'Turkish source' / 'Türkçe kaynak' / 'источник на турецком' — said when a quote is not in the asker's
+    language, inside the framing's parentheses ("Согласно документу (источник на турецком):"); capitalise it
+    to start a clause."""
     name = LANG_NAMES.get(answer_lang, LANG_NAMES["en"])[source_lang]
     if answer_lang == "tr":
-        return f"{name} kaynak:"
+        return f"{name} kaynak"
     if answer_lang == "ru":
-        return f"Источник на {name}:"
+        return f"источник на {name}"
     if answer_lang == "ky":
-        return f"Булак ({name}):"
-    return f"{name} source:"
+        return f"{name} булак"
+    return f"{name} source"
 
 
 def refusal(lang: str) -> str:

@@ -58,6 +58,8 @@ def _check(obj: Any) -> list[str]:
     if not isinstance(obj, dict):
         return [f"expected a JSON object, got {type(obj).__name__}"]
     out = [f"missing field '{k}'" for k in REQUIRED if k not in obj]
+    if obj.get("type") == "unanswerable" and obj.get("evidence_lang") in ("", None):
+        obj = {**obj, "evidence_lang": obj.get("lang")}  # nothing to locate: any value will do
     for k in _STR_FIELDS:
         if k in obj and not isinstance(obj[k], str):
             out.append(f"field '{k}' must be a string, got {type(obj[k]).__name__}")
@@ -113,6 +115,8 @@ def load_qa(path: Path) -> list[QAItem]:
                 seen[obj["id"]] = n
         problems.extend((n, e) for e in errs)
         if not errs:
+            if obj.get("type") == "unanswerable" and obj.get("evidence_lang") in ("", None):
+                obj["evidence_lang"] = obj["lang"]
             items.append(QAItem(**{k: obj[k] for k in REQUIRED}))
     if not lines:
         problems.append((0, "the file is empty"))

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from app.overview import THESIS_EXAMPLES, overview
+from app.overview import THESIS_EXAMPLES, example_questions, overview
 from index.store import DocRecord
 from ingest.pipeline import ParsedDocument, parse_document
 from kaynak.config import BUNDLED_CORPUS, Settings
+from kaynak.types import Chunk
 
 
 def record(doc: ParsedDocument) -> DocRecord:
@@ -43,6 +44,14 @@ def test_examples_come_from_the_documents(libtasn1: ParsedDocument) -> None:
     for question in view.examples:
         topic = question.split("“")[1].split("”")[0]
         assert question.startswith("What does the document say about") and any(t.endswith(topic) for t in titles)
+
+
+def test_no_example_asks_about_a_parts_name() -> None:
+    """"What does the document say about «Введение»?" asks about a part, not a topic: it is not offered."""
+    chunks = [Chunk(f"c{i}", "d.md", "text", (title,), 1, 1, "ru", 0, 4) for i, title in
+              enumerate(["Введение", "Введение", "Введение", "Абрикосы Ак-Суу", "Выводы"])]
+    assert [q for q in example_questions(chunks, 5) if "Введение" in q] == []
+    assert any("Абрикосы Ак-Суу" in q for q in example_questions(chunks, 5))
 
 
 def test_thesis_known_by_its_bytes(thesis_parsed: ParsedDocument) -> None:

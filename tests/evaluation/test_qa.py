@@ -34,6 +34,15 @@ def test_dev_set_loads():
     assert {i.lang for i in items} == {"tr", "en", "ru", "ky"}
 
 
+def test_an_unanswerable_item_may_leave_evidence_lang_empty(tmp_path):
+    """Nothing is to be located for it: "" or null reads as the question's language."""
+    none = {"answer": "Belgede yer almıyor.", "evidence": [], "type": "unanswerable", "section": ""}
+    items = load_qa(write(tmp_path, [line(id="n1", evidence_lang="", **none), line(id="n2", evidence_lang=None, **none)]))
+    assert [i.evidence_lang for i in items] == ["tr", "tr"]
+    with pytest.raises(QAFormatError, match="unknown evidence_lang ''"):
+        load_qa(write(tmp_path, [line(evidence_lang="")]))  # an answerable item must say where its evidence is
+
+
 def test_each_bad_line_is_named(tmp_path):
     lines = [
         line(id="ok1"),  # 1
