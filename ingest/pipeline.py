@@ -121,5 +121,13 @@ def parse_document(
         kind=raw.kind,
         sha256=raw.sha256,
         page_map=page_map,
-        title=raw.layout.title if raw.layout else "",
+        title=raw.layout.title if raw.layout else _markdown_title(raw.path, raw.text),
     )
+
+
+def _markdown_title(path: Path, text: str) -> str:
+    """A Markdown file's title: the level-1 heading ("# Title") it opens with; "" for any other text file."""
+    if path.suffix.lower() != ".md":
+        return ""
+    m = re.match(r"\s*#[ \t]+(.+?)[ \t#]*(?:\n|$)", text)
+    return m.group(1).strip() if m else ""

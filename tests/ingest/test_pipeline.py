@@ -105,3 +105,13 @@ def test_stats(thesis: ParsedDocument) -> None:
 def test_progress_bar_runs() -> None:
     doc = parse_document(BUNDLED_CORPUS, Settings(), progress=True)
     assert doc.chunks
+
+
+def test_a_markdown_file_is_titled_by_its_opening_heading(tmp_path: Path) -> None:
+    md = tmp_path / "abrikosy.md"
+    md.write_text("# Абрикосовое хозяйство Акчаовы\n\n## Введение\n\nОтчёт подготовлен в 2015 году.\n", encoding="utf-8")
+    assert parse_document(md, Settings()).title == "Абрикосовое хозяйство Акчаовы"
+    txt = tmp_path / "notes.txt"
+    txt.write_text("# Not a title in a plain text file\n\nSome text here.\n", encoding="utf-8")
+    assert parse_document(txt, Settings()).title == ""
+    assert parse_document(BUNDLED_CORPUS, Settings()).title == ""
