@@ -43,7 +43,7 @@ class Lexicon:
     # ("октябрь" -> "октябрында"); CLDR's abbreviations ("Dec", "Ara" — not "Arasında") and full names of
     # under four letters ("May" — not "Mayor") are words of their own
     months: tuple[tuple[int, str, bool], ...]
-    # The month forms as two patterns (made once from `months`, see _month_patterns): capitalised forms read
+    # The month forms as two patterns (made once from `months` by _month_pattern): capitalised forms read
     # in the text as written, the others in the folded text; a match's form gives its month.
     month_patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] = (None, None)
     month_of: dict[str, int] = field(default_factory=dict)
