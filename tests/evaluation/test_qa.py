@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.qa import QAFormatError, QAItem, load_qa
-from kaynak.config import BUNDLED_DEV_QA
+from kaynak.config import BUNDLED_CORPUS, BUNDLED_DEV_QA
+from kaynak.text import contains_quote
 
 DEV = BUNDLED_DEV_QA
 GOOD = {"id": "x1", "question": "Kaç?", "lang": "tr", "answer": "3", "evidence": ["bir alıntı metni burada"],
@@ -111,3 +112,13 @@ def test_empty_and_binary_files(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00\x01")
     with pytest.raises(QAFormatError, match="UTF-8"):
         load_qa(binary)
+
+
+def test_the_follow_up_set_quotes_the_thesis_verbatim():
+    """benchmarks/followups.py scores by these quotes: each must stand in the thesis as written."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "followups_qa.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    thesis = BUNDLED_CORPUS.read_text(encoding="utf-8")
+    assert len(rows) == 40 and {r["kind"] for r in rows} == {"new_predicate", "new_value", "detail"}
+    assert all(r["first"] and r["followup"] and r["evidence"] for r in rows)
+    assert [q for r in rows for q in r["evidence"] if not contains_quote(thesis, q)] == []
