@@ -121,12 +121,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    docs = _engine(args).documents()
+    eng = _engine(args)
+    docs = eng.documents()
     if args.json:
         for d in docs:
             _print_json(d.__dict__)
     elif not docs:
-        first = "; the first `ask` or `search` ingests the bundled thesis" if _engine(args).settings.auto_ingest else ""
+        first = "; the first `ask` or `search` ingests the bundled thesis" if eng.settings.auto_ingest else ""
         print(f"no documents ingested (`kaynak ingest FILE…` adds yours{first})")
     for d in docs if not args.json else []:
         langs = ", ".join(f"{l} {n}" for l, n in sorted(d.langs.items()))

@@ -53,13 +53,19 @@ class QAFormatError(ValueError):
         super().__init__("\n".join([head, *shown, *more]))
 
 
+def _located(obj: Any) -> Any:
+    """An unanswerable item may give `evidence_lang` as "" or null (it has nothing to locate): read as its
+    question's language."""
+    if isinstance(obj, dict) and obj.get("type") == "unanswerable" and obj.get("evidence_lang") in ("", None):
+        return {**obj, "evidence_lang": obj.get("lang")}
+    return obj
+
+
 def _check(obj: Any) -> list[str]:
     """Problems of one parsed line, worded for a person fixing the file."""
     if not isinstance(obj, dict):
         return [f"expected a JSON object, got {type(obj).__name__}"]
     out = [f"missing field '{k}'" for k in REQUIRED if k not in obj]
-    if obj.get("type") == "unanswerable" and obj.get("evidence_lang") in ("", None):
-        obj = {**obj, "evidence_lang": obj.get("lang")}  # nothing to locate: any value will do
     for k in _STR_FIELDS:
         if k in obj and not isinstance(obj[k], str):
             out.append(f"field '{k}' must be a string, got {type(obj[k]).__name__}")
@@ -107,6 +113,7 @@ def load_qa(path: Path) -> list[QAItem]:
         except json.JSONDecodeError as e:
             problems.append((n, f"not valid JSON ({e.msg} at column {e.colno})"))
             continue
+        obj = _located(obj)
         errs = _check(obj)
         if not errs:
             if obj["id"] in seen:
@@ -115,8 +122,6 @@ def load_qa(path: Path) -> list[QAItem]:
                 seen[obj["id"]] = n
         problems.extend((n, e) for e in errs)
         if not errs:
-            if obj.get("type") == "unanswerable" and obj.get("evidence_lang") in ("", None):
-                obj["evidence_lang"] = obj["lang"]
             items.append(QAItem(**{k: obj[k] for k in REQUIRED}))
     if not lines:
         problems.append((0, "the file is empty"))
