@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 
 import wordfreq
@@ -43,10 +43,6 @@ class Lexicon:
     # ("октябрь" -> "октябрында"); CLDR's abbreviations ("Dec", "Ara" — not "Arasında") and full names of
     # under four letters ("May" — not "Mayor") are words of their own
     months: tuple[tuple[int, str, bool], ...]
-    # The month forms as two patterns (made once from `months` by _month_pattern): capitalised forms read
-    # in the text as written, the others in the folded text; a match's form gives its month.
-    month_patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] = (None, None)
-    month_of: dict[str, int] = field(default_factory=dict)
 
     def asked_kind(self, question: str) -> str:
         """What the question asks for (one of KINDS), or "other"."""
@@ -65,12 +61,20 @@ class Lexicon:
     def months_in(self, text: str) -> set[int]:
         """Months (1-12) the text names, in any of CLDR's forms of this language. A language that capitalises
         month names (CLDR writes them so) is read case-sensitively: "may" is not "May"."""
-        cased, folded = self.month_patterns
+        cased, folded, month_of = self._month_patterns
         found: set[int] = set()
         for pattern, where in ((cased, text), (folded, fold(text))):
             if pattern is not None:
-                found.update(self.month_of[m.group("whole") or m.group("start")] for m in pattern.finditer(where))
+                found.update(month_of[m.group("whole") or m.group("start")] for m in pattern.finditer(where))
         return found
+
+    @cached_property
+    def _month_patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, int]]:
+        """`months` as two patterns, made once: capitalised forms read in the text as written, the others in
+        the folded text; and the month each form names."""
+        return (_month_pattern([(f, w) for _, f, w in self.months if f[:1].isupper()]),
+                _month_pattern([(f, w) for _, f, w in self.months if not f[:1].isupper()]),
+                {form: month for month, form, _ in self.months})
 
     def parts_named(self, text: str) -> set[str]:
         """Which kinds of document part ("conclusion", "summary", ...) the text names."""
@@ -132,9 +136,6 @@ def lexicon(lang: str) -> Lexicon:
         units={k: tuple(fold(u) for u in v) for k, v in data.get("units", {}).items()},
         parts={k: tuple(fold(w) for w in v) for k, v in data.get("parts", {}).items()},
         months=months,
-        month_patterns=(_month_pattern([(f, w) for _, f, w in months if f[:1].isupper()]),
-                        _month_pattern([(f, w) for _, f, w in months if not f[:1].isupper()])),
-        month_of={f: i for i, f, _ in months},
     )
 
 
