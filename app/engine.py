@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from app.overview import Overview, overview
 from assistant.base import Answerer
 from assistant.factory import create_answerer
-from assistant.followup import merge, previous_query
+from assistant.followup import merge, previous_query, substitute
 from assistant.question import Part, part_named
 from index.embedder import Embedder, Progress
 from index.indexer import Indexer, IngestReport
@@ -289,15 +291,25 @@ class Engine:
         return (self._retrieve(question, depth, mode, lang, kinds=BODY, within_part=True)
                 or self._retrieve(question, depth, mode, lang, within_part=True))
 
+    def _closest(self, name: str, names: list[str]) -> int:
+        """Which of `names` the model finds nearest in meaning to `name` (a follow-up's "Ya Kazakistan?" takes
+        the place of the previous question's country, not of its agreement)."""
+        vectors = self.embedder.embed_queries([name, *names])
+        return int(np.argmax(vectors[1:] @ vectors[0]))
+
     def _reading(
         self, question: str, history: list[tuple[str, str]], mode: str | None, lang: str, n: int
     ) -> tuple[str, list[Hit]]:
         """A follow-up's two readings — alone, and `merge`d with the previous question — and the one the
         answerability model finds better answered, from a passage that states what the follow-up itself asks
         about (FOLLOWUP_OWN_WORDS: a question that stands on its own keeps its own reading), with its passages."""
+        previous = previous_query(history)
+        substituted = substitute(question, previous, lang, self._closest)
+        if substituted is not None:  # only names and numbers: the previous question asked again about them
+            return substituted, self.passages(substituted, lang, mode, n)
         offline = self.answerer(LLMSettings())
         alone_hits = self.passages(question, lang, mode, n)
-        merged = merge(question, previous_query(history))
+        merged = merge(question, previous, lang)
         if merged == question:
             return question, alone_hits
         merged_hits = self.passages(merged, lang, mode, n)

@@ -1,12 +1,14 @@
 """Follow-up questions: "Bu anlaşmayı kimler imzaladı?" after a question about an agreement, "ve 2021'de?" after
 one about 2019.
 
-Offline, a follow-up is not rewritten by rules about names: it is read together with the question before it
-(`merge`: the previous question, whose numbers give way to the follow-up's, then the follow-up), and the engine
-answers both readings — the question alone and merged — keeping the one the answerability model finds better
-answered (`app.engine`). A new question that does not lean on the previous one is answered best alone; "who
-signed it?" is answered best with the agreement it leans on. With a chat model (the LLM answerer) the model
-rewrites the question to stand alone, and on any failure the merged reading is used.
+Offline, a follow-up is not rewritten by rules about names. One that gives nothing but names and numbers ("Ya
+Kazakistan?", "And in 2023?") asks the previous question again about them (`substitute`): they take the place
+of their counterparts in it, a year that of its year, a name that of the name the model finds closest. Any
+other follow-up is read after the previous question (`merge`), and the engine answers both readings — the
+question alone and merged — keeping the one the answerability model finds better answered (`app.engine`): a new
+question that does not lean on the previous one is answered best alone, "who signed it?" best with the
+agreement it leans on. With a chat model (the LLM answerer) the model rewrites the question to stand alone, and
+on any failure the merged reading is used.
 """
 from __future__ import annotations
 
@@ -15,11 +17,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kaynak.text import NUMBER
+from index.alignment import RARE_WEIGHT, word_weight
+from kaynak.lexicon import fold, lexicon
+from kaynak.text import NUMBER, name_key, strip_suffix
 
 log = logging.getLogger(__name__)
 # a number with the case suffix Turkish writes after it: "2019'da", "2019’un"
 _NUMBER_WITH_SUFFIX = re.compile(NUMBER.pattern + r"(?:['’][^\W\d_]+)?")
+# a number, or a range of them ("2012-2016"), with such a suffix: what a follow-up's number takes the place of
+_NUMBER_OR_RANGE = re.compile(NUMBER.pattern + r"(?:\s?[-–]\s?" + NUMBER.pattern + r")?(?:['’][^\W\d_]+)?")
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+# Which of some names is closest in meaning to a name (the engine asks the embedder): its index.
+Closest = Callable[[str, list[str]], int]
 
 REWRITE_PROMPT = """Rewrite the last question so it can be understood without the conversation, in the same \
 language as the last question. Keep names, numbers and years. Reply with the rewritten question only.
@@ -31,15 +40,94 @@ Last question: {question}
 Standalone question:"""
 
 
-def merge(question: str, previous: str) -> str:
-    """The follow-up read with the question before it. When the follow-up gives numbers of its own ("and in
-    2021?"), the previous question's numbers are dropped: they are what the follow-up replaces."""
+def merge(question: str, previous: str, lang: str = "en", closest: Closest | None = None) -> str:
+    """The follow-up read with the question before it. A follow-up of names and numbers only is the previous
+    question with them in place of their counterparts (`substitute`); otherwise it follows the previous
+    question, whose numbers are dropped when the follow-up gives numbers of its own ("and in 2021?"): they are
+    what the follow-up replaces."""
     question, previous = " ".join(question.split()), " ".join(previous.split())
     if not previous:
         return question
+    substituted = substitute(question, previous, lang, closest)
+    if substituted is not None:
+        return substituted
     if NUMBER.search(question):
         previous = " ".join(_NUMBER_WITH_SUFFIX.sub(" ", previous).split())
     return f"{previous} {question}"
+
+
+def substitute(question: str, previous: str, lang: str, closest: Closest | None) -> str | None:
+    """The previous question asked again about what the follow-up gives, when the follow-up gives only names
+    and numbers (`_phrases`: "Ya Kazakistan?", "And in 2023?"): each number takes the place of the previous
+    question's first number (or range) of as many digits ("2019'da" -> "2023'te"), each name that of the
+    previous name `closest` finds nearest in meaning ("Kırgızistan" -> "Kazakistan"); what finds no place is
+    added at the end. None when the follow-up says more than that, or nothing of the previous question changes."""
+    items = _phrases(question, lang)
+    if not items or any(kind == "other" for kind, _, _ in items):
+        return None
+    spots = {
+        "name": [(a, b) for kind, a, b in _phrases(previous, lang) if kind == "name"],
+        "number": [(m.start(), m.end()) for m in _NUMBER_OR_RANGE.finditer(previous)],
+    }
+    places: dict[tuple[int, int], str] = {}
+    rest: list[str] = []
+    for kind, a, b in items:
+        text = question[a:b]
+        free = [s for s in spots[kind] if s not in places]
+        if kind == "name" and any(name_key(previous[x:y]) == name_key(text) for x, y in free):
+            continue  # a name the previous question already gives
+        spot = _place(kind, text, [previous[x:y] for x, y in free], closest)
+        if spot is None:
+            rest.append(text)
+        else:
+            places[free[spot]] = text
+    if not places:
+        return None
+    out, at = [], 0
+    for (a, b), text in sorted(places.items()):
+        out += [previous[at:a], text]
+        at = b
+    return " ".join(" ".join(["".join(out) + previous[at:], *rest]).split())
+
+
+def _place(kind: str, text: str, free: list[str], closest: Closest | None) -> int | None:
+    """Which of the previous question's free names or numbers `text` replaces, if any."""
+    if not free:
+        return None
+    if kind == "number":
+        return next((i for i, f in enumerate(free) if _digits(f) == _digits(text)), None)
+    return closest(text, free) if closest is not None else None
+
+
+def _digits(text: str) -> int:
+    """How many digits the text's first number has ("2019'da": 4, "2012-2016": 4)."""
+    m = NUMBER.search(text)
+    return len(m.group()) if m else 0
+
+
+def _phrases(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """The text's words, as (kind, start, end): a run of capitalised words is one "name", a word with digits a
+    "number", any other "other" but for the language's function words and words as common ("ya", "and", "what",
+    `index.alignment.COMMON_ZIPF`), which are left out. The first word's capital says nothing (sentence case),
+    so it names only when it is rare enough to weigh ("Kazakistan?", not "Peki", "And" or "Türkiye")."""
+    lex = lexicon(lang)
+    out: list[tuple[str, int, int]] = []
+    for i, m in enumerate(_WORD.finditer(text)):
+        word = m.group()
+        weight = word_weight(lex.zipf(strip_suffix(word)))
+        if any(ch.isdigit() for ch in word):
+            kind = "number"
+        elif word[:1].isupper() and (i > 0 or weight >= RARE_WEIGHT):
+            kind = "name"
+        elif weight > 0 and fold(word) not in lex.function_words:
+            kind = "other"
+        else:
+            continue
+        if kind == "name" and out and out[-1][0] == "name" and not text[out[-1][2] : m.start()].strip():
+            out[-1] = ("name", out[-1][1], m.end())
+        else:
+            out.append((kind, m.start(), m.end()))
+    return out
 
 
 def previous_query(history: list[tuple[str, str]]) -> str:
@@ -66,7 +154,7 @@ def standalone_query(
             log.warning("follow-up rewrite by LLM failed (%s); reading it with the previous question", e)
             if on_error is not None:
                 on_error(e)
-    return merge(question, previous_query(history))
+    return merge(question, previous_query(history), lang)
 
 
 def _llm_rewrite(question: str, history: list[tuple[str, str]], chat_model: Any) -> str:

@@ -6,7 +6,7 @@ thing about the same subject; `new_value`: the same thing for another year or co
 evidence for the follow-up. Both turns go through `Engine.ask` as the chat and `kaynak ask --history` do; the
 follow-up is *right* when it is answered and one of its citations holds an evidence quote (score.py's rule).
 
-    .venv/bin/python benchmarks/followups.py [--qa benchmarks/data/followups_qa.jsonl] [--data-dir DIR]
+    .venv/bin/python benchmarks/followups.py [--qa benchmarks/data/followups2_qa.jsonl] [--data-dir DIR]
 """
 from __future__ import annotations
 

@@ -152,6 +152,14 @@ def test_a_follow_up_that_names_another_year(thesis_engine):
     assert not a2.refused and "835" in digits(a2.text)
 
 
+def test_a_follow_up_that_names_another_country(thesis_engine):
+    first = "SIPRI verilerine göre Kırgızistan 2022 yılında Türkiye'den ne kadarlık silah satın aldı?"
+    a1 = thesis_engine.ask(first)
+    a2 = thesis_engine.ask("Ya Kazakistan?", history=[(a1.query, a1.text)])
+    assert a2.query == first.replace("Kırgızistan", "Kazakistan")
+    assert not a2.refused and "4 milyon dolar" in a2.text
+
+
 def test_a_question_that_stands_alone_keeps_its_own_reading(thesis_engine):
     first = "Türkiye ile Kırgızistan arasındaki dış ticaret hacmi 2022'de ne kadardı?"
     a = thesis_engine.ask("How many days did the Second Karabakh War last?", history=[(first, "…")])

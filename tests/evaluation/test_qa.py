@@ -114,9 +114,10 @@ def test_empty_and_binary_files(tmp_path):
         load_qa(binary)
 
 
-def test_the_follow_up_set_quotes_the_thesis_verbatim():
+@pytest.mark.parametrize("name", ["followups_qa.jsonl", "followups2_qa.jsonl"])
+def test_the_follow_up_sets_quote_the_thesis_verbatim(name):
     """benchmarks/followups.py scores by these quotes: each must stand in the thesis as written."""
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "followups_qa.jsonl"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     thesis = BUNDLED_CORPUS.read_text(encoding="utf-8")
     assert len(rows) == 40 and {r["kind"] for r in rows} == {"new_predicate", "new_value", "detail"}

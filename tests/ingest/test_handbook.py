@@ -6,6 +6,7 @@ its paragraphs (DocBook's <div class="para">), its navigation.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,7 @@ from lxml import html as lxml_html
 
 from ingest.pipeline import ParsedDocument, parse_document
 from kaynak.config import Settings
+from kaynak.text import contains_quote
 
 HANDBOOK_HTML = Path("/usr/share/doc/debian-handbook/html")
 LOCALES = {"tr-TR": "tr", "ru-RU": "ru", "en-US": "en"}
@@ -113,3 +115,14 @@ def test_translations_mix_languages_paragraph_by_paragraph(parsed: dict[tuple[st
     assert langs["en-US"].keys() == {"en"}
     assert langs["tr-TR"]["tr"] > langs["tr-TR"]["en"] > 0 and langs["ru-RU"]["ru"] > langs["ru-RU"]["en"] > 0
     assert all(c.kind == "body" for d in parsed.values() for c in d.chunks)
+
+
+def test_the_follow_up_set_quotes_the_pages(parsed: dict[tuple[str, str], ParsedDocument]) -> None:
+    """benchmarks/data/followups_handbook_qa.jsonl is scored by its quotes (any language version of the
+    paragraph counts): each conversation has one that stands whole in a passage read from the pages."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "followups_handbook_qa.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    chunks = [c.text for doc in parsed.values() for c in doc.chunks]
+    assert len(rows) == 30 and {r["lang"] for r in rows} == {"tr", "ru", "en"}
+    unquoted = [r["id"] for r in rows if not any(contains_quote(c, q) for q in r["evidence"] for c in chunks)]
+    assert unquoted == []
