@@ -81,3 +81,11 @@ def test_llm_empty_reply_falls_back_too():
     model = FakeListChatModel(responses=[" "])
     out = standalone_query("What about Azerbaijan?", [("What was the trade volume?", "")], "en", chat_model=model)
     assert out == "What was the trade volume? What about Azerbaijan?"
+
+
+def test_russian_and_kyrgyz_followups_of_a_name():
+    """"А что насчёт …?" and "Ал эми …?" say nothing but the name: the language files list their words."""
+    ru = "Сколько оружия купил Кыргызстан у Турции в 2022 году?"
+    assert merge("А что насчёт Казахстана?", ru, "ru", lambda name, names: 0) == ru.replace("Кыргызстан", "Казахстана")
+    ky = "Кыргызстан 2022-жылы Түркиядан канча курал сатып алган?"
+    assert merge("Ал эми Казакстан?", ky, "ky", lambda name, names: 0) == ky.replace("Кыргызстан", "Казакстан")
