@@ -26,7 +26,6 @@ KINDS = ("date", "money", "percent", "amount", "person", "reason", "summary")
 # function word of its file counts as very frequent, any other word as a fairly rare content word.
 FUNCTION_ZIPF, CONTENT_ZIPF = 7.0, 3.5
 _WORDFREQ = set(wordfreq.available_languages(wordlist="small"))
-_QUESTIONS = re.compile(r"[^?]+\?")  # a text's questions, each up to its question mark
 
 
 @dataclass(frozen=True)
@@ -46,17 +45,8 @@ class Lexicon:
     months: tuple[tuple[int, str, bool], ...]
 
     def asked_kind(self, question: str) -> str:
-        """What the question asks for (one of KINDS), or "other". Of a text of several questions, what the last
-        that asks for a kind asks: a follow-up read after the question before it ("Anlaşma ne zaman imzalandı?
-        Peki kimler imzaladı?") asks for a person, not a date."""
-        for part in reversed(_QUESTIONS.findall(question)):
-            kind = self._kind(part)
-            if kind != "other":
-                return kind
-        return self._kind(question)
-
-    def _kind(self, text: str) -> str:
-        low = fold(text)
+        """What the question asks for (one of KINDS), or "other"."""
+        low = fold(question)
         return next((k for k in KINDS if any(_starts_word(low, cue) for cue in self.asks.get(k, ()))), "other")
 
     def gives_reason(self, sentence: str) -> bool:
