@@ -300,9 +300,11 @@ class Engine:
     def _reading(
         self, question: str, history: list[tuple[str, str]], mode: str | None, lang: str, n: int
     ) -> tuple[str, list[Hit]]:
-        """A follow-up's two readings — alone, and `merge`d with the previous question — and the one the
-        answerability model finds better answered, from a passage that states what the follow-up itself asks
-        about (FOLLOWUP_OWN_WORDS: a question that stands on its own keeps its own reading), with its passages."""
+        """A follow-up's reading, with its passages: the previous question asked again about the follow-up's
+        names and numbers (`substitute`), or else of its two readings — alone, and `merge`d with the previous
+        question — the one the answerability model finds better answered, from a passage that states what the
+        follow-up itself asks about (FOLLOWUP_OWN_WORDS: a question that stands on its own keeps its own
+        reading)."""
         previous = previous_query(history)
         substituted = substitute(question, previous, lang, self._closest)
         if substituted is not None:  # only names and numbers: the previous question asked again about them
