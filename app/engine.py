@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from app.overview import Overview, overview
 from assistant.base import Answerer
 from assistant.factory import create_answerer
-from assistant.followup import merge, previous_query, substitute
+from assistant.followup import merge, previous_query, substitutions
 from assistant.question import Part, part_named
 from index.embedder import Embedder, Progress
 from index.indexer import Indexer, IngestReport
@@ -291,25 +289,38 @@ class Engine:
         return (self._retrieve(question, depth, mode, lang, kinds=BODY, within_part=True)
                 or self._retrieve(question, depth, mode, lang, within_part=True))
 
-    def _closest(self, name: str, names: list[str]) -> int:
-        """Which of `names` the model finds nearest in meaning to `name` (a follow-up's "Ya Kazakistan?" takes
-        the place of the previous question's country, not of its agreement)."""
-        vectors = self.embedder.embed_queries([name, *names])
-        return int(np.argmax(vectors[1:] @ vectors[0]))
+    def _best_placed(self, question: str, found: list[tuple[str, list[Hit]]], lang: str, n: int) -> tuple[str, list[Hit]]:
+        """Of the readings that place a follow-up's names differently ("Ya Türkmenistan?" after "Azerbaycan …
+        Türkiye'den … aldı?": in the place of either country), the best answered among those whose answering
+        passage states the follow-up's own words about as closely as any does (FOLLOWUP_OWN_WORDS): a reading
+        answered from a passage about the previous country is no answer about the new one."""
+        offline = self.answerer(LLMSettings())
+        sure, stated = [], []
+        for reading, hits in found:
+            read = offline.assess(reading, hits[:n], lang)  # type: ignore[attr-defined]
+            own = offline.assess(question, hits[:n], lang)  # type: ignore[attr-defined]
+            answering = read.passages[read.candidates[0].hit_index].chunk.id if read.candidates else None
+            sure.append(read.probability or 0.0)
+            stated.append(max((c.features["weakest_passage"] for c in own.candidates
+                               if own.passages[c.hit_index].chunk.id == answering), default=0.0))
+        near = [i for i in range(len(found)) if stated[i] >= max(stated) - FOLLOWUP_OWN_WORDS]
+        return found[max(near, key=sure.__getitem__)]
 
     def _reading(
         self, question: str, history: list[tuple[str, str]], mode: str | None, lang: str, n: int
     ) -> tuple[str, list[Hit]]:
         """A follow-up's reading, with its passages: the previous question asked again about the follow-up's
-        names and numbers (`substitute`), or else of its two readings — alone, and `merge`d with the previous
+        names and numbers (`substitutions`; of several ways to place them, the one the answerability model finds
+        best answered), or else of its two readings — alone, and `merge`d with the previous
         question — the one the answerability model finds better answered, from a passage that states what the
         follow-up itself asks about (FOLLOWUP_OWN_WORDS: a question that stands on its own keeps its own
         reading)."""
         previous = previous_query(history)
-        substituted = substitute(question, previous, lang, self._closest)
-        if substituted is not None:  # only names and numbers: the previous question asked again about them
-            return substituted, self.passages(substituted, lang, mode, n)
         offline = self.answerer(LLMSettings())
+        readings = substitutions(question, previous, lang)
+        if readings:  # only names and numbers: the previous question asked again about them
+            found = [(reading, self.passages(reading, lang, mode, n)) for reading in readings]
+            return found[0] if len(found) == 1 else self._best_placed(question, found, lang, n)
         alone_hits = self.passages(question, lang, mode, n)
         merged = merge(question, previous, lang)
         if merged == question:

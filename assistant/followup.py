@@ -2,8 +2,9 @@
 one about 2019.
 
 Offline, a follow-up is not rewritten by rules about names. One that gives nothing but names and numbers ("Ya
-Kazakistan?", "And in 2023?") asks the previous question again about them (`substitute`): they take the place
-of their counterparts in it, a year that of its year, a name that of the name the model finds closest. Any
+Kazakistan?", "And in 2023?") asks the previous question again about them (`substitutions`): they take the
+place of their counterparts in it, a year that of its year, a name that of one of its names, and the engine
+keeps the reading the document answers best. Any
 other follow-up is read after the previous question (`merge`), and the engine answers both readings — the
 question alone and merged — keeping the one the answerability model finds better answered (`app.engine`): a new
 question that does not lean on the previous one is answered best alone, "who signed it?" best with the
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from itertools import permutations
 from typing import Any
 
 from index.alignment import RARE_WEIGHT, word_weight
@@ -27,8 +29,9 @@ _NUMBER_WITH_SUFFIX = re.compile(NUMBER.pattern + r"(?:['’][^\W\d_]+)?")
 # a number, or a range of them ("2012-2016"), with such a suffix: what a follow-up's number takes the place of
 _NUMBER_OR_RANGE = re.compile(NUMBER.pattern + r"(?:\s?[-–]\s?" + NUMBER.pattern + r")?(?:['’][^\W\d_]+)?")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
-# Which of some names is closest in meaning to a name (the engine asks the embedder): its index.
-Closest = Callable[[str, list[str]], int]
+_SENTENCE_END = re.compile(r"[.?!:]\s*$")
+# Readings of a follow-up of names the engine weighs at most (each costs a search and a reading).
+MAX_READINGS = 4
 
 REWRITE_PROMPT = """Rewrite the last question so it can be understood without the conversation, in the same \
 language as the last question. Keep names, numbers and years. Reply with the rewritten question only.
@@ -40,63 +43,61 @@ Last question: {question}
 Standalone question:"""
 
 
-def merge(question: str, previous: str, lang: str = "en", closest: Closest | None = None) -> str:
-    """The follow-up read with the question before it. A follow-up of names and numbers only is the previous
-    question with them in place of their counterparts (`substitute`); otherwise it follows the previous
-    question, whose numbers are dropped when the follow-up gives numbers of its own ("and in 2021?"): they are
-    what the follow-up replaces."""
+def merge(question: str, previous: str, lang: str = "en") -> str:
+    """The follow-up read with the question before it. A follow-up of names and numbers only with one way to
+    put them in place is the previous question with them there (`substitutions`); otherwise it follows the
+    previous question, whose numbers are dropped when the follow-up gives numbers of its own ("and in 2021?"):
+    they are what the follow-up replaces."""
     question, previous = " ".join(question.split()), " ".join(previous.split())
     if not previous:
         return question
-    substituted = substitute(question, previous, lang, closest)
-    if substituted is not None:
-        return substituted
+    readings = substitutions(question, previous, lang)
+    if len(readings) == 1:
+        return readings[0]
     if NUMBER.search(question):
         previous = " ".join(_NUMBER_WITH_SUFFIX.sub(" ", previous).split())
     return f"{previous} {question}"
 
 
-def substitute(question: str, previous: str, lang: str, closest: Closest | None) -> str | None:
+def substitutions(question: str, previous: str, lang: str) -> list[str]:
     """The previous question asked again about what the follow-up gives, when the follow-up gives only names
-    and numbers (`_phrases`: "Ya Kazakistan?", "And in 2023?"): each number takes the place of the previous
-    question's first number (or range) of as many digits ("2019'da" -> "2023'te"), each name that of the
-    previous name `closest` finds nearest in meaning ("Kırgızistan" -> "Kazakistan"); what finds no place is
-    added at the end. None when the follow-up says more than that, or nothing of the previous question changes."""
+    and numbers (`_phrases`: "Ya Kazakistan?", "And in 2023?"): each number in the place of the previous
+    question's first number (or range) of as many digits ("2019'da" -> "2023'te"), each name in the place of
+    one of the previous question's names — one reading per way of placing them (at most MAX_READINGS), for the
+    engine to keep the one the document answers best ("Kırgızistan" or "Türkiye'den" -> "Kazakistan"); what
+    finds no place is added at the end. None when the follow-up says more than names and numbers, or nothing of
+    the previous question would change."""
     items = _phrases(question, lang)
     if not items or any(kind == "other" for kind, _, _ in items):
-        return None
-    spots = {
-        "name": [(a, b) for kind, a, b in _phrases(previous, lang) if kind == "name"],
-        "number": [(m.start(), m.end()) for m in _NUMBER_OR_RANGE.finditer(previous)],
-    }
-    places: dict[tuple[int, int], str] = {}
+        return []
+    name_spots = [(a, b) for kind, a, b in _phrases(previous, lang) if kind == "name"]
+    number_spots = [(m.start(), m.end()) for m in _NUMBER_OR_RANGE.finditer(previous)]
+    fixed: dict[tuple[int, int], str] = {}
     rest: list[str] = []
+    names: list[str] = []
     for kind, a, b in items:
         text = question[a:b]
-        free = [s for s in spots[kind] if s not in places]
-        if kind == "name" and any(name_key(previous[x:y]) == name_key(text) for x, y in free):
-            continue  # a name the previous question already gives
-        spot = _place(kind, text, [previous[x:y] for x, y in free], closest)
-        if spot is None:
-            rest.append(text)
-        else:
-            places[free[spot]] = text
-    if not places:
-        return None
-    out, at = [], 0
-    for (a, b), text in sorted(places.items()):
-        out += [previous[at:a], text]
-        at = b
-    return " ".join(" ".join(["".join(out) + previous[at:], *rest]).split())
-
-
-def _place(kind: str, text: str, free: list[str], closest: Closest | None) -> int | None:
-    """Which of the previous question's free names or numbers `text` replaces, if any."""
-    if not free:
-        return None
-    if kind == "number":
-        return next((i for i, f in enumerate(free) if _digits(f) == _digits(text)), None)
-    return closest(text, free) if closest is not None else None
+        if kind == "number":
+            spot = next((s for s in number_spots if s not in fixed and _digits(previous[s[0]:s[1]]) == _digits(text)), None)
+            if spot is None:
+                rest.append(text)
+            else:
+                fixed[spot] = text
+        elif not any(name_key(previous[x:y]) == name_key(text) for x, y in name_spots):  # one it gives already
+            names.append(text)
+    placings = [dict(zip(spots, names)) for spots in permutations(name_spots, min(len(names), len(name_spots)))]
+    unplaced = names[len(name_spots):]
+    readings = []
+    for placing in placings[:MAX_READINGS] or [{}]:
+        places = {**fixed, **placing}
+        if not places:
+            continue
+        out, at = [], 0
+        for (a, b), text in sorted(places.items()):
+            out += [previous[at:a], text]
+            at = b
+        readings.append(" ".join(" ".join(["".join(out) + previous[at:], *rest, *unplaced]).split()))
+    return readings
 
 
 def _digits(text: str) -> int:
@@ -109,15 +110,16 @@ def _phrases(text: str, lang: str) -> list[tuple[str, int, int]]:
     """The text's words, as (kind, start, end): a run of capitalised words is one "name", a word with digits a
     "number", any other "other" but for the language's function words and words as common ("ya", "and", "what",
     `index.alignment.COMMON_ZIPF`), which are left out. The first word's capital says nothing (sentence case),
-    so it names only when it is rare enough to weigh ("Kazakistan?", not "Peki", "And" or "Türkiye")."""
+    so a word that opens a sentence names only when it is rare enough to weigh ("Kazakistan?", not "Peki",
+    "And" or "Türkiye")."""
     lex = lexicon(lang)
     out: list[tuple[str, int, int]] = []
-    for i, m in enumerate(_WORD.finditer(text)):
+    for m in _WORD.finditer(text):
         word = m.group()
         weight = word_weight(lex.zipf(strip_suffix(word)))
         if any(ch.isdigit() for ch in word):
             kind = "number"
-        elif word[:1].isupper() and (i > 0 or weight >= RARE_WEIGHT):
+        elif word[:1].isupper() and (weight >= RARE_WEIGHT or not _opens_sentence(text, m.start())):
             kind = "name"
         elif weight > 0 and fold(word) not in lex.function_words:
             kind = "other"
@@ -128,6 +130,11 @@ def _phrases(text: str, lang: str) -> list[tuple[str, int, int]]:
         else:
             out.append((kind, m.start(), m.end()))
     return out
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Does the word at `start` open a sentence (the text's first word, or one after ".", "?", "!" or ":")?"""
+    return not text[:start].strip() or _SENTENCE_END.search(text[:start]) is not None
 
 
 def previous_query(history: list[tuple[str, str]]) -> str:
