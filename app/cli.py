@@ -50,8 +50,9 @@ def _print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
-def read_batch(path: str, what: str = "batch file") -> list[dict[str, Any]]:
-    """A JSONL file whose every line is an object with a non-empty `question`; all lines checked first."""
+def read_batch(path: str, what: str = "batch file", may_be_empty: bool = False) -> list[dict[str, Any]]:
+    """A JSONL file whose every line is an object with a non-empty `question`; all lines checked first. An
+    empty file is an error unless `may_be_empty` (a history with no earlier turns yet)."""
     p = Path(path)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
@@ -72,7 +73,7 @@ def read_batch(path: str, what: str = "batch file") -> list[dict[str, Any]]:
         rows.append(row)
     if problems:
         raise UsageError(f"{p}: " + "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
-    if not rows:
+    if not rows and not may_be_empty:
         raise UsageError(f"{p}: no questions in the file")
     return rows
 
@@ -207,7 +208,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 def read_history(path: str) -> list[tuple[str, str]]:
     """Earlier turns of a conversation, oldest first: JSONL, each line an object with `question` and optionally
     `answer` and `query` (the standalone query `ask --json` reported for that turn, used when given)."""
-    return [(str(r.get("query") or r["question"]), str(r.get("answer") or "")) for r in read_batch(path, "history file")]
+    return [(str(r.get("query") or r["question"]), str(r.get("answer") or "")) for r in read_batch(path, "history file", may_be_empty=True)]
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -65,8 +65,8 @@ def substitutions(question: str, previous: str, lang: str) -> list[str]:
     question's first number (or range) of as many digits ("2019'da" -> "2023'te"), each name in the place of
     one of the previous question's names — one reading per way of placing them (at most MAX_READINGS), for the
     engine to keep the one the document answers best ("Kırgızistan" or "Türkiye'den" -> "Kazakistan"); what
-    finds no place is added at the end. None when the follow-up says more than names and numbers, or nothing of
-    the previous question would change."""
+    finds no place is added at the end (only the end, when nothing finds one). None when the follow-up says more
+    than names and numbers, or gives only names the previous question already gives."""
     items = _phrases(question, lang)
     if not items or any(kind == "other" for kind, _, _ in items):
         return []
@@ -87,11 +87,11 @@ def substitutions(question: str, previous: str, lang: str) -> list[str]:
             names.append(text)
     placings = [dict(zip(spots, names)) for spots in permutations(name_spots, min(len(names), len(name_spots)))]
     unplaced = names[len(name_spots):]
+    if not fixed and not any(placings):  # nowhere to put them ("And in 2021?" after a question with no year)
+        return [f"{previous} {question}"] if rest or unplaced else []
     readings = []
-    for placing in placings[:MAX_READINGS] or [{}]:
+    for placing in placings[:MAX_READINGS]:  # one placing, {}, when no name is to be placed
         places = {**fixed, **placing}
-        if not places:
-            continue
         out, at = [], 0
         for (a, b), text in sorted(places.items()):
             out += [previous[at:a], text]

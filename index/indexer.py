@@ -119,7 +119,7 @@ class Indexer:
                         raise IngestError(path, "no text could be extracted")
                 except IngestError as e:
                     report.failed.append((str(path), e.reason))
-                    log.warning("%s", e)
+                    log.info("%s", e)  # the report names it to the caller
                     continue
                 except OSError as e:
                     report.failed.append((str(path), e.strerror or str(e)))
@@ -191,7 +191,7 @@ class Indexer:
                 out.append((path, name, file_sha256(path)))
             except IngestError as e:
                 report.failed.append((str(path), e.reason))
-                log.warning("%s", e)
+                log.info("%s", e)  # the report names it to the caller
             except OSError as e:
                 report.failed.append((str(path), e.strerror or str(e)))
         return out

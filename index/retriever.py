@@ -55,6 +55,7 @@ def clamp_query(query: str) -> str:
 def check_langs(langs: list[str] | None, known: tuple[str, ...]) -> list[str] | None:
     if not langs:
         return None
+    langs = [l.strip().lower() for l in langs]  # "EN" is "en"
     bad = [l for l in langs if l not in known]
     if bad:
         raise QueryError(f"unknown language code(s) {', '.join(bad)}; valid: {', '.join(known)}")

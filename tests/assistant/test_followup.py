@@ -46,6 +46,10 @@ def test_a_followup_name_gives_one_reading_per_name_it_may_replace():
     assert merge("Ya Kazakistan?", previous, "tr") == f"{previous} Ya Kazakistan?"
 
 
+def test_a_followup_of_names_or_numbers_with_nowhere_to_go_is_read_after_the_previous_question():
+    assert substitutions("And in 2021?", "Which drones did Azerbaijan use?", "en") == ["Which drones did Azerbaijan use? And in 2021?"]
+
+
 def test_a_capital_after_a_question_mark_opens_a_sentence():
     """A reading that already holds two questions ("… imzalandı? Peki kimler imzaladı?"): "Peki" is no name."""
     previous = "Şuşa Beyannamesi ne zaman imzalandı? Peki kimler imzaladı?"
