@@ -64,7 +64,7 @@ def substitutions(question: str, previous: str, lang: str) -> list[str]:
     and numbers (`_phrases`: "Ya Kazakistan?", "And in 2023?"): each number in the place of the previous
     question's first number (or range) of as many digits ("2019'da" -> "2023'te"), each name in the place of
     one of the previous question's names — one reading per way of placing them (at most MAX_READINGS), for the
-    engine to keep the one the document answers best ("Kırgızistan" or "Türkiye'den" -> "Kazakistan"); what
+    engine to keep the one the document answers best ("Kırgızistan" or "Rusya'dan" -> "Kazakistan"); what
     finds no place is added at the end (only the end, when nothing finds one). None when the follow-up says more
     than names and numbers, or gives only names the previous question already gives."""
     items = _phrases(question, lang)
@@ -110,8 +110,8 @@ def _phrases(text: str, lang: str) -> list[tuple[str, int, int]]:
     """The text's words, as (kind, start, end): a run of capitalised words is one "name", a word with digits a
     "number", any other "other" but for the language's function words and words as common ("ya", "and", "what",
     `index.alignment.COMMON_ZIPF`), which are left out. The first word's capital says nothing (sentence case),
-    so a word that opens a sentence names only when it is rare enough to weigh ("Kazakistan?", not "Peki",
-    "And" or "Türkiye")."""
+    so a word that opens a sentence names only when it is rare enough to weigh ("Kazakistan?", not "Peki" or
+    "And")."""
     lex = lexicon(lang)
     out: list[tuple[str, int, int]] = []
     for m in _WORD.finditer(text):
