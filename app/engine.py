@@ -310,11 +310,10 @@ class Engine:
         self, question: str, history: list[tuple[str, str]], mode: str | None, lang: str, n: int
     ) -> tuple[str, list[Hit]]:
         """A follow-up's reading, with its passages: the previous question asked again about the follow-up's
-        names and numbers (`substitutions`; of several ways to place them, the one the answerability model finds
-        best answered), or else of its two readings — alone, and `merge`d with the previous
-        question — the one the answerability model finds better answered, from a passage that states what the
-        follow-up itself asks about (FOLLOWUP_OWN_WORDS: a question that stands on its own keeps its own
-        reading)."""
+        names and numbers (`substitutions`; of several ways to place them, `_best_placed`), or else of its two
+        readings — alone, and `merge`d with the previous question — the one the answerability model finds better
+        answered, from a passage that states what the follow-up itself asks about (FOLLOWUP_OWN_WORDS: a question
+        that stands on its own keeps its own reading)."""
         previous = previous_query(history)
         offline = self.answerer(LLMSettings())
         readings = substitutions(question, previous, lang)

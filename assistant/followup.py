@@ -4,12 +4,11 @@ one about 2019.
 Offline, a follow-up is not rewritten by rules about names. One that gives nothing but names and numbers ("Ya
 Kazakistan?", "And in 2023?") asks the previous question again about them (`substitutions`): they take the
 place of their counterparts in it, a year that of its year, a name that of one of its names, and the engine
-keeps the reading the document answers best. Any
-other follow-up is read after the previous question (`merge`), and the engine answers both readings — the
-question alone and merged — keeping the one the answerability model finds better answered (`app.engine`): a new
-question that does not lean on the previous one is answered best alone, "who signed it?" best with the
-agreement it leans on. With a chat model (the LLM answerer) the model rewrites the question to stand alone, and
-on any failure the merged reading is used.
+keeps the reading the document answers best. Any other follow-up is read after the previous question
+(`merge`), and the engine answers both readings — the question alone and merged — keeping the one the
+answerability model finds better answered (`app.engine`): a new question that does not lean on the previous
+one is answered best alone, "who signed it?" best with the agreement it leans on. With a chat model (the LLM
+answerer) the model rewrites the question to stand alone, and on any failure the merged reading is used.
 """
 from __future__ import annotations
 
@@ -65,8 +64,8 @@ def substitutions(question: str, previous: str, lang: str) -> list[str]:
     question's first number (or range) of as many digits ("2019'da" -> "2023'te"), each name in the place of
     one of the previous question's names — one reading per way of placing them (at most MAX_READINGS), for the
     engine to keep the one the document answers best ("Kırgızistan" or "Rusya'dan" -> "Kazakistan"); what
-    finds no place is added at the end (only the end, when nothing finds one). None when the follow-up says more
-    than names and numbers, or gives only names the previous question already gives."""
+    finds no place is added at the end (only the end, when nothing finds one). Empty when the follow-up says
+    more than names and numbers, or gives only names the previous question already gives."""
     items = _phrases(question, lang)
     if not items or any(kind == "other" for kind, _, _ in items):
         return []
