@@ -26,6 +26,7 @@ from index.embedder import Embedder, TokenStates
 from index.indexer import passage_text
 from index.stores.base import Passage, Store, sentence_vectors
 from kaynak.config import Settings
+from kaynak.lexicon import fold, lexicon
 from kaynak.text import stated_numbers
 from kaynak.types import Answer, Citation, Hit, Related
 
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 # share of a summary's citations that hold reference evidence fell 0.73 / 0.67 / 0.61.
 SUMMARY_MAX, SUMMARY_MARGIN, NEAR_DUPLICATE = 4, 5.0, 0.9
 RELATED = 3  # passages shown with a refusal
+REASON_WORD = 40  # characters of the least-stated word a refusal's reason quotes
 
 
 @dataclass(frozen=True)
@@ -294,11 +296,18 @@ def retrieval_margin(hits: list[Hit]) -> float:
 
 
 def _weakest_word(q: Question, scores: np.ndarray) -> str:
-    """The question's weighty word this passage states least closely (for a refusal's reason)."""
+    """The question's weighty word this passage states least closely (for a refusal's reason): not one of the
+    language's function words, whatever its frequency says ("Peki"), and cut short when it is no word at all
+    (a question of 2,000 letters without a space)."""
     if not len(q.words):
         return ""
-    weighty = np.flatnonzero(q.words.weights >= max(q.words.weights.max() * 0.5, 1e-6))
-    return q.words.texts[int(weighty[np.argmin(scores[weighty])])] if len(weighty) else ""
+    function_words = lexicon(q.lang).function_words
+    weights = np.array([0.0 if fold(t) in function_words else w for t, w in zip(q.words.texts, q.words.weights)])
+    weighty = np.flatnonzero(weights >= max(weights.max() * 0.5, 1e-6))
+    if not len(weighty):
+        return ""
+    word = q.words.texts[int(weighty[np.argmin(scores[weighty])])]
+    return word if len(word) <= REASON_WORD else word[: REASON_WORD - 1] + "…"
 
 
 _INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'", "«": "‘", "»": "’", "„": "‘"})

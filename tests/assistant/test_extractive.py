@@ -166,6 +166,14 @@ def test_a_question_that_stands_alone_keeps_its_own_reading(thesis_engine):
     assert a.query == "How many days did the Second Karabakh War last?"
 
 
+def test_a_refusal_names_a_word_of_the_question_that_matters(thesis_engine):
+    """Not a function word however rare wordfreq finds it ("Peki"), and not a 1,999-letter "word" whole."""
+    a = thesis_engine.ask("Peki merkezi nerede?")
+    assert a.refused and "least stated: “merkezi”" in a.reason
+    long = thesis_engine.ask("x" * 1999)
+    assert long.refused and len(long.reason) < 200
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 100_000])
 def test_bad_questions_get_clear_errors(thesis_engine, bad):
     with pytest.raises(QueryError) as e:
