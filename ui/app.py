@@ -128,8 +128,9 @@ def build_app(engine: Any) -> gr.Blocks:
                 corpus = gr.Markdown(view.subtitle(DEFAULT), elem_id="k-corpus")
                 # while a first start builds the index in the background, the line says how far it is
                 status_timer = gr.Timer(1.0, active=engine.indexing.running)
-            # no value until the page loads: the browser's languages (or an earlier choice) decide it
-            ui_lang = gr.Radio([(LANG_NAMES[l], l) for l in LANGS], value=None, label=N_("Interface language"),
+            # the page's load sets it from the browser's languages (or an earlier choice); the default serves
+            # API callers, who then need not pass a language
+            ui_lang = gr.Radio([(LANG_NAMES[l], l) for l in LANGS], value=DEFAULT, label=N_("Interface language"),
                                show_label=False, scale=0, min_width=470, elem_id="k-ui-lang", container=False)
 
         with gr.Tabs():
@@ -140,7 +141,7 @@ def build_app(engine: Any) -> gr.Blocks:
                     with gr.Column(scale=3):
                         chatbot = L(gr.Chatbot(label=N_("Chat"), height=520, elem_id="k-chat",
                                                feedback_options=None, sanitize_html=True, buttons=["copy"]), "label")
-                        notice = gr.HTML("", elem_id="k-chat-notice")
+                        notice = gr.HTML("", label="notice", elem_id="k-chat-notice")
                         with gr.Row():
                             # lines=1 growing to 8: Enter sends, Shift+Enter starts a new line
                             question = L(gr.Textbox(label=N_("Your question"), lines=1, max_lines=8, scale=5,
@@ -153,8 +154,8 @@ def build_app(engine: Any) -> gr.Blocks:
                                                label=N_("Example questions"), elem_id="k-examples")
                         L(examples.dataset, "label")
                     with gr.Column(scale=2):
-                        sources = gr.HTML(chat.sources_panel([], DEFAULT), elem_id="k-sources", js_on_load=None,
-                                          padding=True)
+                        sources = gr.HTML(chat.sources_panel([], DEFAULT), label="sources", elem_id="k-sources",
+                                          js_on_load=None, padding=True)
 
             # ---------------------------------------------------------------- lookup
             with L(gr.Tab(N_("Cross-language lookup"), id="lookup"), "label"):
@@ -167,11 +168,11 @@ def build_app(engine: Any) -> gr.Blocks:
                                                       elem_id="k-lk-langs"), "label")
                         lk_k = L(gr.Slider(1, 5, value=3, step=1, label=N_("Passages per language")), "label")
                         lk_btn = L(gr.Button(N_("Look up"), variant="primary", elem_id="k-lk-go"), "value")
-                lk_notice = gr.HTML("", elem_id="k-lk-notice")
-                lk_out = gr.HTML("", elem_id="k-lk-out", js_on_load=None)
+                lk_notice = gr.HTML("", label="notice", elem_id="k-lk-notice")
+                lk_out = gr.HTML("", label="passages", elem_id="k-lk-out", js_on_load=None)
                 lk_pick = L(gr.Radio([], label=N_("Choose a passage to see its counterparts in the other languages"),
                                      elem_id="k-lk-pick"), "label")
-                lk_related = gr.HTML("", elem_id="k-lk-related", js_on_load=None)
+                lk_related = gr.HTML("", label="counterparts", elem_id="k-lk-related", js_on_load=None)
 
             # ---------------------------------------------------------------- documents
             with L(gr.Tab(N_("Documents"), id="docs"), "label") as tab_docs:
@@ -338,7 +339,8 @@ def build_app(engine: Any) -> gr.Blocks:
               [question, turns, st_mode, st_k, st_llm_url, st_llm_model, ui_lang],
               [chatbot, sources, notice, question, turns, ask_btn], api_name="ask", show_progress="minimal",
               show_progress_on=[chatbot], trigger_mode="once",
-              ).then(ready, [ui_lang], [ask_btn], js=FOCUS_QUESTION_JS, queue=False, show_progress="hidden")
+              ).then(ready, [ui_lang], [ask_btn], js=FOCUS_QUESTION_JS, queue=False, show_progress="hidden",
+                    api_visibility="private")
 
         def clear(lang):
             """A new conversation; a question being typed stays in the box."""

@@ -271,6 +271,24 @@ def test_lookup_kyrgyz_sentence_in_three_languages(page_en):
     page.screenshot(path=str(SHOTS / "lookup.png"), full_page=True)
 
 
+def test_http_api_needs_only_the_text(server):
+    """A script calls /ask and /lookup with the question alone; the answer and its sources come back named."""
+    from gradio_client import Client
+
+    client = Client(server["url"], verbose=False)
+    api = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert set(api) == {"/ask", "/lookup"}, sorted(api)
+    for name in ("/ask", "/lookup"):
+        required = [p["parameter_name"] for p in api[name]["parameters"] if not p["parameter_has_default"]]
+        assert len(required) == 1, (name, required)
+    chat, sources, notice, _ = client.predict("How many days did the Second Karabakh War last?", api_name="/ask")
+    answer = chat[-1]["content"][0]["text"]
+    assert answer.startswith("According to the document") and "44 gün" in answer, answer[:300]
+    assert 'class="k-src"' in sources and "Sources" in sources
+    notice, passages, _, _ = client.predict(KY_SENTENCE, api_name="/lookup")
+    assert passages.count('class="k-col"') >= 3, passages[:300]
+
+
 def _upload(page, files):
     """Choose files with the upload button (upload = check, store and index) and wait for the status line."""
     name = files[0]["name"] if isinstance(files[0], dict) else Path(files[0]).name
