@@ -17,6 +17,7 @@ from assistant.base import Answerer
 from assistant.factory import create_answerer
 from assistant.followup import merge, previous_query, substitutions
 from assistant.question import Part, part_named
+from index.counterparts import counterparts
 from index.embedder import Embedder, Progress
 from index.indexer import Indexer, IngestReport
 from index.retriever import QueryError, Retriever, check_langs, clamp_query
@@ -36,6 +37,8 @@ SCOPE_DEPTH = 50
 # question on trade is answered from the trade passage that gives 2021, while a new question on another subject
 # is not answered from the previous subject's passage however sure that reading is.
 FOLLOWUP_OWN_WORDS = 0.1
+# Passages the question path (a chunk's text searched as a query) adds to a chunk's counterpart candidates.
+LOOKUP_CANDIDATES = 10
 BODY = ["body"]  # answers come from the text, not its contents, index or title page
 
 
@@ -194,10 +197,20 @@ class Engine:
         return out
 
     def lookup_id(self, chunk_id: str, to_langs: list[str] | None = None, k: int = 3) -> tuple[Chunk, dict[str, list[Hit]]]:
-        """Counterparts of a stored chunk in the other languages (a summary paragraph -> its body section)."""
+        """Counterparts of a stored chunk in the other languages (a summary paragraph -> its body section): the
+        passages that state its sentences (`index.counterparts`), among those near its vector and those its text
+        finds as a query. A hit's score is that similarity (0–1)."""
         chunk = self.chunk(chunk_id)
-        langs = to_langs or [l for l in self.settings.chunking.languages if l != chunk.lang]
-        return chunk, self.lookup(chunk.text, langs, k=k, exclude=chunk.id)
+        langs = check_langs(to_langs, self.settings.chunking.languages) or [
+            l for l in self.settings.chunking.languages if l != chunk.lang]
+        by_text = self.lookup(chunk.text, langs, k=max(k, LOOKUP_CANDIDATES), exclude=chunk.id)
+        source = self.store.passages([chunk.id])[chunk.id]
+        out: dict[str, list[Hit]] = {}
+        for lang in langs:
+            ranked = counterparts(self.store, source, lang, [h.chunk.id for h in by_text[lang]])[:k]
+            found = self.store.chunks([c for c, _ in ranked])
+            out[lang] = [Hit(found[c], score) for c, score in ranked if c in found]
+        return chunk, out
 
     # -- answers -----------------------------------------------------------------------------------
     def answerer(self, llm: LLMSettings | None = None) -> Answerer:
