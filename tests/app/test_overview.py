@@ -43,11 +43,11 @@ def test_examples_come_from_the_documents(libtasn1: ParsedDocument) -> None:
     titles = {t for c in libtasn1.chunks if c.kind == "body" for t in c.section}
     for question in view.examples:
         topic = question.split("“")[1].split("”")[0]
-        assert question.startswith("What does the document say about") and any(t.endswith(topic) for t in titles)
+        assert question.startswith("What is said about") and any(t.endswith(topic) for t in titles)
 
 
 def test_no_example_asks_about_a_parts_name() -> None:
-    """"What does the document say about «Введение»?" asks about a part, not a topic: it is not offered."""
+    """"Что говорится о «Введение»?" asks about a part, not a topic: it is not offered."""
     chunks = [Chunk(f"c{i}", "d.md", "text", (title,), 1, 1, "ru", 0, 4) for i, title in
               enumerate(["Введение", "Введение", "Введение", "Абрикосы Ак-Суу", "Выводы"])]
     assert [q for q in example_questions(chunks, 5) if "Введение" in q] == []
