@@ -34,6 +34,7 @@ class Lexicon:
 
     lang: str
     function_words: frozenset[str]
+    pointing_words: frozenset[str]
     asks: dict[str, tuple[str, ...]]
     reason_markers: tuple[str, ...]
     units: dict[str, tuple[str, ...]]  # "money": currency words and signs, "percent": "%" and its words
@@ -48,6 +49,11 @@ class Lexicon:
         """What the question asks for (one of KINDS), or "other"."""
         low = fold(question)
         return next((k for k in KINDS if any(_starts_word(low, cue) for cue in self.asks.get(k, ()))), "other")
+
+    def points_back(self, question: str) -> bool:
+        """Does the question hold a word that points back to something said before ("Bu anlaşmayı …", "who
+        signed it?")?"""
+        return any(w in self.pointing_words for w in re.findall(r"[^\W_]+", fold(question)))
 
     def gives_reason(self, sentence: str) -> bool:
         low = fold(sentence)
@@ -131,6 +137,7 @@ def lexicon(lang: str) -> Lexicon:
     return Lexicon(
         lang=lang,
         function_words=frozenset(fold(data.get("function_words", "")).split()),
+        pointing_words=frozenset(fold(data.get("pointing_words", "")).split()),
         asks={k: tuple(fold(c) for c in v) for k, v in data.get("asks", {}).items()},
         reason_markers=tuple(fold(m) for m in data.get("reasons", {}).get("markers", ())),
         units={k: tuple(fold(u) for u in v) for k, v in data.get("units", {}).items()},

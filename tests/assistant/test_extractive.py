@@ -144,6 +144,18 @@ def test_a_follow_up_is_answered_about_the_previous_turns_subject(thesis_engine)
     assert any("Abdullah Gül" in h.chunk.text and "Aliyev" in h.chunk.text for h in a2.hits[:3])
 
 
+def test_a_new_question_after_a_follow_up_is_read_alone(thesis_engine):
+    """A question that names its own subject and points back to nothing is answered, or refused, as when asked
+    alone, not from the passage of the question before it (new user's trial: a grant answered for tanks)."""
+    history = [("Türkiye ile Kırgızistan arasında 14 Ekim 2005'te Ankara'da hangi anlaşma imzalandı?", ""),
+               ("Bu anlaşma çerçevesinde 2006'da ne kadar hibe verildi?", "")]
+    question = "Türkiye Tacikistan'a kaç adet tank verdi?"
+    alone = thesis_engine.ask(question)
+    after = thesis_engine.ask(question, history=history)
+    assert after.query == question
+    assert after.refused == alone.refused and after.text == alone.text
+
+
 def test_a_follow_up_that_names_another_year(thesis_engine):
     first = "Türkiye ile Kırgızistan arasındaki dış ticaret hacmi 2022'de ne kadardı?"
     a1 = thesis_engine.ask(first)

@@ -13,7 +13,7 @@ def test_every_language_file_has_the_same_sections():
     files = {lang: tomllib.loads((DATA / f"{lang}.toml").read_text(encoding="utf-8")) for lang in languages()}
     assert set(files) == {"tr", "en", "ru", "ky"}
     for lang, data in files.items():
-        assert set(data) == {"function_words", "asks", "units", "reasons", "parts", "months"}, lang
+        assert set(data) == {"function_words", "pointing_words", "asks", "units", "reasons", "parts", "months"}, lang
         assert set(data["asks"]) == set(KINDS), lang
         assert set(data["units"]) == {"money", "percent"}, lang
         assert set(data["parts"]) == set(files["en"]["parts"]), lang
@@ -44,6 +44,24 @@ def test_every_language_file_has_the_same_sections():
 )
 def test_what_a_question_asks_for(question, lang, kind):
     assert lexicon(lang).asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "points"),
+    [
+        ("Bu anlaşmayı kimler imzaladı?", "tr", True),
+        ("Onu kim kurdu?", "tr", True),
+        ("Türk Konseyi ne zaman kuruldu?", "tr", False),
+        ("Who signed it?", "en", True),
+        ("How many plots are there?", "en", False),
+        ("Кто его подписал?", "ru", True),
+        ("Когда был основан Тюркский совет?", "ru", False),
+        ("Аны ким кол койгон?", "ky", True),
+        ("Түрк Кеңеши качан түзүлгөн?", "ky", False),
+    ],
+)
+def test_words_that_point_back(question, lang, points):
+    assert lexicon(lang).points_back(question) is points
 
 
 def test_months_come_from_cldr_in_every_form():
