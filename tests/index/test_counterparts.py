@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import HANDBOOK_HTML, HANDBOOK_LOCALES
 from evaluation.parallel import ParallelPages
 from index.counterparts import similarity
 from index.stores.base import Passage
 from kaynak.config import Settings
 
 pytestmark = pytest.mark.slow
+HANDBOOK_HTML = Path("/usr/share/doc/debian-handbook/html")  # the handbook_pages fixture skips without it
+LOCALES = ("tr-TR", "ru-RU", "en-US")
 PAGES = 6
 
 
@@ -27,7 +28,7 @@ def engine(handbook_pages: list[str], tmp_path_factory: pytest.TempPathFactory, 
     from app.engine import Engine
 
     eng = Engine(Settings(data_dir=tmp_path_factory.mktemp("parallel") / "data"))
-    report = eng.ingest([HANDBOOK_HTML / loc / page for page in handbook_pages[:PAGES] for loc in HANDBOOK_LOCALES])
+    report = eng.ingest([HANDBOOK_HTML / loc / page for page in handbook_pages[:PAGES] for loc in LOCALES])
     assert not report.failed, report.failed
     return eng
 
