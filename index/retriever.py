@@ -42,9 +42,12 @@ class QueryError(ValueError):
 
 
 def clamp_query(query: str) -> str:
-    """Validate and normalise a query: empty is an error, very long is clamped (documented in README)."""
+    """Validate and normalise a query: empty is an error, and so is one with no letter or digit ("?", "..."),
+    which would list passages matched by nothing; very long is clamped (documented in README)."""
     if not isinstance(query, str) or not query.strip():
         raise QueryError("the query is empty: type a question or some words to look for")
+    if not any(ch.isalnum() for ch in query):
+        raise QueryError("the query has no letter or digit: type a question or some words to look for")
     q = " ".join(query.split())
     if len(q) > MAX_QUERY_CHARS:
         log.warning("query of %d characters clamped to %d", len(q), MAX_QUERY_CHARS)

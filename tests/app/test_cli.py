@@ -61,6 +61,8 @@ def test_ask_batch_contract(thesis_dir: Path, tmp_path: Path, dev_qa) -> None:
     "args, message",
     [
         (["search", "   "], "empty"),
+        (["search", "?"], "no letter or digit"),
+        (["ask", "…?!"], "no letter or digit"),
         (["search", "Manas", "--k", "0"], "k must be at least 1"),
         (["search", "Manas", "--lang", "tr,xx"], "unknown language code(s) xx"),
         (["ask", ""], "give a question"),

@@ -131,6 +131,12 @@ def test_empty_query(thesis_engine: Engine, query: str):
         thesis_engine.search(query)
 
 
+@pytest.mark.parametrize("query", ["?", " ... ", "—!"])
+def test_query_without_letters_or_digits(query: str):
+    with pytest.raises(QueryError, match="no letter or digit"):
+        clamp_query(query)
+
+
 def test_non_string_query(thesis_engine: Engine):
     with pytest.raises(QueryError):
         thesis_engine.search(None)  # type: ignore[arg-type]
