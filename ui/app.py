@@ -23,7 +23,7 @@ from ui import chat
 from ui import render as R
 from ui.i18n import DEFAULT, LANG_NAMES, LANGS, N_, Gettext, accept_language, negotiate, translator
 from ui.report import TABLE_HEADERS, eval_plots, summary_table, table_headers
-from ui.uploads import INGEST_LOCK, ingest_uploads
+from ui.uploads import ALLOWED_EXT, INGEST_LOCK, ingest_uploads
 
 log = logging.getLogger(__name__)
 
@@ -178,11 +178,10 @@ def build_app(engine: Any) -> gr.Blocks:
             with L(gr.Tab(N_("Documents"), id="docs"), "label") as tab_docs:
                 with gr.Row():
                     with gr.Column(scale=2):
-                        # a button, not a drop zone: Gradio words its drop zone itself, and has no Kyrgyz. No
-                        # file_types: Gradio would drop another type in the browser with an English toast; the
-                        # server names it in the page's language (ui.uploads) and stores the others
+                        # a button, not a drop zone: Gradio words its drop zone itself, and has no Kyrgyz
                         up_files = L(gr.UploadButton(N_("Upload TXT, MD, PDF, HTML or DOCX"), file_count="multiple",
-                                                     variant="primary", elem_id="k-upload"), "label")
+                                                     file_types=list(ALLOWED_EXT), variant="primary",
+                                                     elem_id="k-upload"), "label")
                         up_status = gr.HTML("", elem_id="k-upload-status")
                     with gr.Column(scale=3):
                         docs_table = L(gr.Dataframe(headers=doc_headers, interactive=False, label=N_("Documents"),
