@@ -215,8 +215,7 @@ class Engine:
         out: dict[str, list[Hit]] = {}
         for lang in langs:
             ranked = counterparts(self.store, source, lang, [h.chunk.id for h in by_text[lang]])[:k]
-            found = self.store.chunks([c for c, _ in ranked])
-            out[lang] = [Hit(found[c], score) for c, score in ranked if c in found]
+            out[lang] = [Hit(c, score) for c, score in ranked]
         return chunk, out
 
     # -- answers -----------------------------------------------------------------------------------

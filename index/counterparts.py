@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.stores.base import Filters, Passage, Store
+from kaynak.types import Chunk
 
 # Candidates taken from the search by the passage's stored vector, per language.
 DEPTH = 20
@@ -35,12 +36,12 @@ def similarity(a: Passage, b: Passage) -> float:
     return float((m.max(axis=1).mean() + m.max(axis=0).mean() + cosine) / 3)
 
 
-def counterparts(store: Store, source: Passage, lang: str, also: Sequence[str] = ()) -> list[tuple[str, float]]:
-    """Chunk ids in `lang` with their `similarity` to `source`, best first: the `DEPTH` nearest by passage
-    vector, and `also` (ids found otherwise); the source itself is never its own counterpart."""
+def counterparts(store: Store, source: Passage, lang: str, also: Sequence[str] = ()) -> list[tuple[Chunk, float]]:
+    """Chunks in `lang` with their `similarity` to `source`, best first: the `DEPTH` nearest by passage vector,
+    and `also` (ids found otherwise); the source itself is never its own counterpart."""
     vector = np.asarray(source.vector, dtype=np.float32)[None, :]
     nearest = [c for c, _ in store.dense_search(vector, DEPTH, Filters(langs=(lang,)))[0]]
     ids = [c for c in dict.fromkeys([*nearest, *also]) if c != source.chunk.id]
     passages = store.passages(ids)
-    scored = [(c, similarity(source, passages[c])) for c in ids if c in passages]
+    scored = [(passages[c].chunk, similarity(source, passages[c])) for c in ids if c in passages]
     return sorted(scored, key=lambda x: -x[1])
