@@ -61,8 +61,12 @@ def _is_caps(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
-def title_like(title: str) -> bool:
-    """Short, starts with a capital, mostly capitalised words, no sentence end, citation or final verb."""
+def title_like(title: str, alone: bool = False) -> bool:
+    """Short, starts with a capital, mostly capitalised words, no sentence end, citation or final verb.
+
+    A line that is a paragraph of its own (`alone`: blank lines around it in ordinary text) may be in
+    sentence case ("2. Выдача книг", "3. Opening hours"): Russian and Kyrgyz titles, and many English ones, do
+    not capitalise their words, and layout already sets the line apart from running text."""
     title = title.strip()
     if not title or len(title) > MAX_TITLE_CHARS or not title[0].isupper():
         return False
@@ -72,7 +76,7 @@ def title_like(title: str) -> bool:
     if not words or len(words) > 20:
         return False
     capitalised = sum(1 for w in words if w[0].isupper())
-    if capitalised < 0.6 * len(words):
+    if not alone and capitalised < 0.6 * len(words):
         return False
     return _is_caps(title) or not _VERB_END.search(words[-1].casefold())
 
@@ -114,10 +118,11 @@ def detect_headings(lines: Sequence[Line]) -> list[Heading]:
             last, title = _numbered_title(lines, i, m.group(2))
             prev = lines[i - 1].text if i else ""
             nxt = lines[last + 1].text if last + 1 < len(lines) else ""
+            alone = (i == 0 or lines[i - 1].hard_end) and lines[last].hard_end
             style_ok = caps_by_level.get(len(number), _is_caps(title)) == _is_caps(title)
             if (
                 fits_numbering(number, current)
-                and title_like(title)
+                and title_like(title, alone)
                 and style_ok
                 and not prev.endswith(":")
                 and not nxt[:1].islower()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.pipeline import ParsedDocument
-from ingest.repair import Line
+from ingest.repair import Line, clean_lines
 from ingest.structure import detect_headings, fits_numbering, section_paths, smooth_languages, title_like
 
 EXPECTED_NUMBERS = (
@@ -83,6 +83,21 @@ def test_numbering_and_title_rules() -> None:
     assert title_like("TÜRKİYE’NİN ASKERİ SANAYİ GÜCÜ")
     assert not title_like("Türkiye ile Kazakistan arasındaki siyasi ilişkiler gelişmiştir")
     assert not title_like("Yüzyılda Birlikte” ortak bildirisi imzalanmıştır.")
+
+
+def test_sentence_case_headings_that_stand_alone_in_plain_text() -> None:
+    """Russian and many English titles do not capitalise their words; blank lines around a numbered line set
+    it apart as a heading. Numbered items that are sentences, or that run into the next line, stay text."""
+    text = (
+        "ПРАВИЛА ГОРОДСКОЙ БИБЛИОТЕКИ\n\n1. Общие положения\n\nБиблиотека открыта с 10:00 до 18:00.\n\n"
+        "2. Выдача книг\n\nЧитатель может взять не более пяти книг.\n\n"
+        "Правила:\n1. Книги возвращают вовремя\n2. Книги берегут\n\n"
+        "3. Читальный зал\n\nВ читальном зале 64 места.\n\n4. Звонки в зале запрещены.\n\nКонец.\n"
+    )
+    titles = [h.title for h in detect_headings(clean_lines(text))]
+    assert titles == ["ПРАВИЛА ГОРОДСКОЙ БИБЛИОТЕКИ", "1. Общие положения", "2. Выдача книг", "3. Читальный зал"]
+    running = "Intro text goes here.\n1. Opening hours are posted\nat the door of the hall.\n"
+    assert [h.title for h in detect_headings(clean_lines(running))] == []
 
 
 def test_multi_line_and_page_start_headings() -> None:
