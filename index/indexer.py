@@ -53,10 +53,11 @@ class IngestReport:
         out = [f"added {d}" for d in self.added] + [f"updated {d}" for d in self.updated]
         out += [f"unchanged {d}" for d in self.unchanged] + [f"removed {d}" for d in self.removed]
         out += [f"FAILED {p}: {why}" for p, why in self.failed]
-        out.append(
-            f"{self.chunks} chunks in the index; embedded {self.embedded}, reused {self.reused} vectors "
-            f"(and {self.sentences} sentences embedded) in {self.seconds:.1f} s"
-        )
+        if not self.failed or len(out) > len(self.failed):  # a run that only failed: its failures say all
+            out.append(
+                f"{self.chunks} chunks in the index; embedded {self.embedded}, reused {self.reused} vectors "
+                f"(and {self.sentences} sentences embedded) in {self.seconds:.1f} s"
+            )
         return out
 
 

@@ -78,6 +78,7 @@ def test_bad_input_is_one_clear_line(thesis_dir: Path, args: list[str], message:
     out = run(args, thesis_dir)
     assert out.returncode in (1, 2)
     assert message in out.stderr and "Traceback" not in out.stderr
+    assert out.stdout == ""  # nothing done, nothing else said (no "0 embedded" summary line)
 
 
 def test_a_bad_gate_file_stops_eval_before_it_runs(tmp_path: Path) -> None:
