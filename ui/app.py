@@ -23,7 +23,7 @@ from ui import chat
 from ui import render as R
 from ui.i18n import DEFAULT, LANG_NAMES, LANGS, N_, Gettext, accept_language, negotiate, translator
 from ui.report import TABLE_HEADERS, eval_plots, summary_table, table_headers
-from ui.uploads import ALLOWED_EXT, INGEST_LOCK, ingest_uploads
+from ui.uploads import INGEST_LOCK, ingest_uploads
 
 log = logging.getLogger(__name__)
 
@@ -107,12 +107,12 @@ def build_app(engine: Any) -> gr.Blocks:
     langs = list(settings.chunking.languages or LANGUAGES)
     L = Labels()
 
-    doc_headers = [N_("document"), N_("passages"), *langs, N_("file"), N_("added")]
+    doc_headers = [N_("document"), N_("title"), N_("passages"), *langs, N_("added")]
 
     def doc_table(lang: str) -> dict[str, Any]:
         """The documents with their headers in the page language (a table value carries its own headers)."""
         _ = translator(lang)
-        rows = [[d.doc_id, d.n_chunks, *[d.langs.get(l, 0) for l in langs], Path(d.path).name, d.added[:19]]
+        rows = [[d.doc_id, d.title, d.n_chunks, *[d.langs.get(l, 0) for l in langs], d.added[:19]]
                 for d in engine.documents()]
         return {"headers": [_(h) for h in doc_headers], "data": rows}
 
@@ -178,10 +178,11 @@ def build_app(engine: Any) -> gr.Blocks:
             with L(gr.Tab(N_("Documents"), id="docs"), "label") as tab_docs:
                 with gr.Row():
                     with gr.Column(scale=2):
-                        # a button, not a drop zone: Gradio words its drop zone itself, and has no Kyrgyz
+                        # a button, not a drop zone: Gradio words its drop zone itself, and has no Kyrgyz. No
+                        # file_types: Gradio would drop another type in the browser with an English toast; the
+                        # server names it in the page's language (ui.uploads) and stores the others
                         up_files = L(gr.UploadButton(N_("Upload TXT, MD, PDF, HTML or DOCX"), file_count="multiple",
-                                                     file_types=list(ALLOWED_EXT), variant="primary",
-                                                     elem_id="k-upload"), "label")
+                                                     variant="primary", elem_id="k-upload"), "label")
                         up_status = gr.HTML("", elem_id="k-upload-status")
                     with gr.Column(scale=3):
                         docs_table = L(gr.Dataframe(headers=doc_headers, interactive=False, label=N_("Documents"),
@@ -192,6 +193,12 @@ def build_app(engine: Any) -> gr.Blocks:
                             rm_btn = L(gr.Button(N_("Remove document"), variant="stop", scale=1, elem_id="k-rm-go"),
                                        "value")
                             refresh_btn = L(gr.Button(N_("Refresh"), scale=1, elem_id="k-refresh"), "value")
+                        # removing is asked twice: re-adding a large document means ingesting it again
+                        with gr.Row(visible=False, elem_id="k-rm-confirm") as rm_confirm:
+                            rm_question = gr.HTML("", elem_id="k-rm-question")
+                            rm_yes = L(gr.Button(N_("Yes, remove it"), variant="stop", scale=1, elem_id="k-rm-yes"),
+                                       "value")
+                            rm_no = L(gr.Button(N_("Keep it"), scale=1, elem_id="k-rm-no"), "value")
 
             # ---------------------------------------------------------------- evaluation
             with L(gr.Tab(N_("Evaluation"), id="eval"), "label"):
@@ -400,6 +407,15 @@ def build_app(engine: Any) -> gr.Blocks:
         up_files.upload(do_upload, [up_files, ui_lang], doc_outs, preprocess=False, api_visibility="private",
                         concurrency_limit=1, concurrency_id="ingest")
 
+        def ask_remove(doc_id, lang):
+            """The question before a removal: which document, how many passages go with it."""
+            _ = translator(lang)
+            doc = next((d for d in engine.documents() if d.doc_id == doc_id), None)
+            if doc is None:
+                return R.error_html(_("Choose a document first."), lang), gr.update(visible=False), ""
+            question = _("Remove {doc} and its {n} passages from the index? Adding it back means ingesting it again.")
+            return "", gr.update(visible=True), R.confirm_html(question.format(doc=doc_id, n=doc.n_chunks))
+
         def do_remove(doc_id, lang):
             _ = translator(lang)
             if not doc_id:
@@ -414,8 +430,14 @@ def build_app(engine: Any) -> gr.Blocks:
                 return docs_outputs(R.ok_html(_("{doc}: removed").format(doc=doc_id)), lang)
             return docs_outputs(R.error_html("; ".join(getattr(report, "lines", lambda: [])()), lang), lang)
 
-        rm_btn.click(do_remove, [rm_doc, ui_lang], doc_outs, api_visibility="private", concurrency_limit=1,
-                     concurrency_id="ingest")
+        hide_confirm = dict(fn=lambda: gr.update(visible=False), inputs=None, outputs=[rm_confirm],
+                            api_visibility="private", queue=False)
+        rm_btn.click(ask_remove, [rm_doc, ui_lang], [up_status, rm_confirm, rm_question], api_visibility="private",
+                     queue=False)
+        rm_doc.change(**hide_confirm)
+        rm_no.click(**hide_confirm)
+        rm_yes.click(**hide_confirm).then(do_remove, [rm_doc, ui_lang], doc_outs, api_visibility="private",
+                                          concurrency_limit=1, concurrency_id="ingest")
         refresh_btn.click(lambda lang: docs_outputs("", lang)[:3], [ui_lang], doc_outs[:3], api_visibility="private",
                           queue=False)
         tab_docs.select(lambda lang: docs_outputs("", lang)[1:3], [ui_lang], [docs_table, rm_doc],

@@ -4,7 +4,8 @@ The library speaks English on purpose: ``Answer.reason`` and its errors are read
 The page translates the phrases it knows, phrase by phrase, so a compound reason ("...; ...") and the parts
 that are data (an endpoint URL, an HTTP error, a country name, an ordinal) come through as they are. A phrase
 the library adds later shows in English until it is listed here. Order matters: the first pattern that fits a
-phrase translates it, so the narrower ones ("... instead of the year asked about") come first.
+phrase translates it, so the narrower ones ("... instead of the year asked about") come first. A refusal's
+answerability numbers are left out of the words shown (the page keeps them in the hover text).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"no passage was found"), N_("no passage was found")),
     (re.compile(r"the passages found do not answer this question \(answerability ([\d.]+) < ([\d.]+); "
                 r"least stated: “([^”]*)”\)"),
-     N_("the passages found do not answer this question (answerability {0} < {1}; least stated: “{2}”)")),
+     N_("the passages found do not answer this question (least stated: “{2}”)")),  # numbers: in the title
     (re.compile(r"the LLM found no answer in the passages"), N_("the LLM found no answer in the passages")),
     (re.compile(r"no LLM configured \(llm\.base_url and llm\.model\)"),
      N_("no LLM configured (llm.base_url and llm.model)")),
@@ -39,7 +40,8 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
 
 
 def library_text(message: str, _: Gettext) -> str:
-    """``message`` with every phrase listed above in the language of ``_``; English in, English out."""
+    """``message`` with every phrase listed above in the language of ``_`` (English in, English out, less the
+    answerability numbers)."""
     for pattern, msgid in _PHRASES:
         message = pattern.sub(lambda m, msgid=msgid: _(msgid).format(*m.groups()), message)
     return message

@@ -151,7 +151,11 @@ def answer_html(answer: Answer, uid: str, ui_lang: str = "en") -> str:
         if answer.related:
             hint += " " + _("Related passages are listed under Sources.")
         title = esc(_("Not in the document"))
-        why = f'<div class="k-reason">{esc(library_text(answer.reason, _))}</div>' if answer.reason else ""
+        # the model's numbers are for those who look closer: in the hover text, not in the notice
+        why = (
+            f'<div class="k-reason" title="{esc(answer.reason)}">{esc(library_text(answer.reason, _))}</div>'
+            if answer.reason else ""
+        )
         parts.append(f'<div class="k-refused"><b>⚠ {title}</b> — {esc(hint)}{why}</div>')
     if answer.text and not (answer.refused and not answer.citations and _same(answer.text, answer.reason)):
         parts.append(answer_text_html(answer.text, uid, (c.n for c in answer.citations)))
@@ -175,6 +179,11 @@ def error_html(message: str, ui_lang: str = "en") -> str:
 
 def ok_html(message: str) -> str:
     return f'<div class="k-ok">{esc(message)}</div>'
+
+
+def confirm_html(message: str) -> str:
+    """A question the page asks before doing something that cannot be undone in one step."""
+    return f'<div class="k-confirm">{esc(message)}</div>'
 
 
 def empty_html(message: str) -> str:
@@ -243,6 +252,7 @@ CSS = """
 .k-reason{font-size:.85em;opacity:.85;margin-top:.2em}
 .k-fallback{display:inline-block;font-size:.8em;padding:.1em .5em;border-radius:4px;background:#e5e7eb;color:#374151}
 .k-error{border-left:4px solid #dc2626;background:#fef2f2;color:#7f1d1d;padding:.5em .7em;border-radius:6px}
+.k-confirm{border-left:4px solid #d97706;background:#fffbeb;color:#78350f;padding:.5em .7em;border-radius:6px}
 .k-ok{border-left:4px solid #059669;background:#ecfdf5;color:#064e3b;padding:.5em .7em;border-radius:6px}
 .k-empty{opacity:.7;font-style:italic}
 .k-related{display:flex;flex-direction:column;gap:.5em;margin-top:.4em;padding-top:.5em;

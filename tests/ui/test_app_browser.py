@@ -296,8 +296,8 @@ def _upload(page, files):
         page.locator("#k-upload").click()
     chooser.value.set_files(files)
     page.wait_for_function(
-        "(name) => { const e = document.querySelector('#k-upload-status .k-ok, #k-upload-status .k-error');"
-        " return e && e.innerText.includes(name); }",
+        "(name) => { const s = document.querySelector('#k-upload-status');"  # what was indexed, then what failed
+        " return s && s.querySelector('.k-ok, .k-error') && s.innerText.includes(name); }",
         arg=name, timeout=ANSWER_TIMEOUT)
     return page.locator("#k-upload-status").inner_text()
 
@@ -341,6 +341,11 @@ def test_bad_inputs_show_messages_and_server_keeps_serving(page_en, server, tmp_
     status = _upload(page, [{"name": "../../x.txt", "mimeType": "text/plain",
                              "buffer": "Bir yol denemesi. Bu dosyanın adı güvenli hâle getirilmelidir.\n".encode()}])
     assert "'../../x.txt'" in status and "x.txt" in status, status
+    # a type kaynak does not read, beside one it does: the first is named, the second stored
+    status = _upload(page, [{"name": "notlar.xyz", "mimeType": "application/octet-stream", "buffer": b"notes"},
+                            {"name": "notlar.txt", "mimeType": "text/plain",
+                             "buffer": "Notlar dosyası: Zorkmid Vakfı toplantısı salı günü yapılacak.\n".encode()}])
+    assert "notlar.xyz" in status and "unsupported type .xyz" in status and "notlar.txt" in status, status
     big = tmp_path / "big.txt"
     with open(big, "wb") as f:
         f.truncate(300 * 1024 * 1024)  # sparse: no 300 MB written to disk
@@ -367,7 +372,15 @@ def test_remove_document(page_en):
         pytest.skip("the sanitised upload is not listed (bad-input test did not run)")
     page.locator("#k-rm-doc input").click()
     page.get_by_role("option", name="x.txt", exact=True).click()
+    # asked first; "Keep it" keeps it
     page.locator("#k-rm-go").click()
+    page.locator("#k-rm-question .k-confirm").wait_for(timeout=30_000)
+    assert "x.txt" in page.locator("#k-rm-question").inner_text()
+    page.locator("#k-rm-no").click()
+    page.locator("#k-rm-confirm").wait_for(state="hidden", timeout=30_000)
+    assert re.search(r"(^|\s)x\.txt\s", _doc_table(page))
+    page.locator("#k-rm-go").click()
+    page.locator("#k-rm-yes").click()
     page.wait_for_selector("#k-upload-status .k-ok", timeout=ANSWER_TIMEOUT)
     assert "removed" in page.locator("#k-upload-status").inner_text()
     page.wait_for_function("() => !/(^|\\s)x\\.txt\\s/.test(document.querySelector('#k-docs').innerText)",

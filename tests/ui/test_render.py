@@ -89,8 +89,12 @@ def test_refusal_notice_and_fallback_label():
 def test_refusal_reasons_in_the_turkish_interface():
     reason = "the passages found do not answer this question (answerability 0.21 < 0.30; least stated: “Tacikistan”)"
     refused = Answer(text="", lang="tr", refused=True, reason=reason)
-    assert "bulunan pasajlar bu soruyu cevaplamıyor (cevaplanabilirlik 0.21 &lt; 0.30; en az karşılanan sözcük: “Tacikistan”)" in R.answer_html(refused, "u", "tr")
-    assert "do not answer this question (answerability 0.21 &lt; 0.30" in R.answer_html(refused, "u", "en")
+    html = R.answer_html(refused, "u", "tr")
+    assert ">bulunan pasajlar bu soruyu cevaplamıyor (en az karşılanan sözcük: “Tacikistan”)<" in html
+    # the model's numbers only in the hover text, as the library wrote them
+    assert 'title="the passages found do not answer this question (answerability 0.21 &lt; 0.30;' in html
+    assert "0.21" not in re.sub(r'title="[^"]*"', "", html)
+    assert ">the passages found do not answer this question (least stated: “Tacikistan”)<" in R.answer_html(refused, "u", "en")
     down = _answer(fallback=True, reason="LLM endpoint unreachable at http://127.0.0.1:9/v1: connection failed — offline answer shown")
     html = R.answer_html(down, "u", "tr")
     assert "LLM uç noktasına ulaşılamadı: http://127.0.0.1:9/v1: connection failed" in html
@@ -207,11 +211,12 @@ ENGLISH = re.compile(r"\b(passages?|found|answer|asked|question|configured|and|i
 
 @pytest.mark.parametrize("reason", REASONS)
 def test_library_reasons_in_every_interface_language(reason):
-    assert library_text(reason, EN) == reason
+    plain = re.sub(r"\(answerability [\d.]+ < [\d.]+; ", "(", reason)  # the model's numbers are not shown
+    assert library_text(reason, EN) == plain
     for lang in ("tr", "ky", "ru"):
         shown = library_text(reason, translator(lang))
         assert not ENGLISH.search(shown), (lang, shown)
-        assert re.findall(r"\d[\d.]*", shown) == re.findall(r"\d[\d.]*", reason), (lang, shown)  # the data kept
+        assert re.findall(r"\d[\d.]*", shown) == re.findall(r"\d[\d.]*", plain), (lang, shown)  # the data kept
 
 
 def test_summary_table_headers_in_the_interface_language():
