@@ -28,6 +28,9 @@ _NUMBER_WITH_SUFFIX = re.compile(NUMBER.pattern + r"(?:['’][^\W\d_]+)?")
 # a number, or a range of them ("2012-2016"), with such a suffix: what a follow-up's number takes the place of
 _NUMBER_OR_RANGE = re.compile(NUMBER.pattern + r"(?:\s?[-–]\s?" + NUMBER.pattern + r")?(?:['’][^\W\d_]+)?")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
+# a year as a word of its own, with a suffix after an apostrophe ("2005'te"), and a day of the month before it
+_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,]\d)(?:['’][^\W\d_]+)?")
+_DAY_BEFORE = re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.?$")
 _SENTENCE_END = re.compile(r"[.?!:]\s*$")
 # Readings of a follow-up of names the engine weighs at most (each costs a search and a reading).
 MAX_READINGS = 4
@@ -46,7 +49,7 @@ def merge(question: str, previous: str, lang: str = "en") -> str:
     """The follow-up read with the question before it. A follow-up of names and numbers only with one way to
     put them in place is the previous question with them there (`substitutions`); otherwise it follows the
     previous question, whose numbers are dropped when the follow-up gives numbers of its own ("and in 2021?"):
-    they are what the follow-up replaces."""
+    they are what the follow-up replaces — its years (whole dates) only when the follow-up gives a year."""
     question, previous = " ".join(question.split()), " ".join(previous.split())
     if not previous:
         return question
@@ -54,7 +57,14 @@ def merge(question: str, previous: str, lang: str = "en") -> str:
     if len(readings) == 1:
         return readings[0]
     if NUMBER.search(question):
-        previous = " ".join(_NUMBER_WITH_SUFFIX.sub(" ", previous).split())
+        years = list(_YEAR.finditer(previous))
+        if _YEAR.search(question):  # a year of its own: the previous dates go, day and month with their year
+            for a, b in reversed([_date_span(previous, m.start(), m.end(), lang) for m in years]):
+                previous = f"{previous[:a]} {previous[b:]}"
+            years = []
+        kept = {m.span() for m in years}  # a day or an amount does not replace a year ("Ya ertesi gün, 27 Temmuz'da?")
+        previous = _NUMBER_WITH_SUFFIX.sub(lambda m: m.group() if m.span() in kept else " ", previous)
+        previous = " ".join(previous.split())
     return f"{previous} {question}"
 
 
@@ -77,11 +87,12 @@ def substitutions(question: str, previous: str, lang: str) -> list[str]:
     for kind, a, b in items:
         text = question[a:b]
         if kind == "number":
-            spot = next((s for s in number_spots if s not in fixed and _digits(previous[s[0]:s[1]]) == _digits(text)), None)
+            spot = next((s for s in number_spots if not any(s[0] < y and x < s[1] for x, y in fixed)
+                         and _digits(previous[s[0]:s[1]]) == _digits(text)), None)
             if spot is None:
                 rest.append(text)
             else:
-                fixed[spot] = text
+                fixed[_date_span(previous, *spot, lang) if _YEAR.fullmatch(previous[spot[0]:spot[1]]) else spot] = text
         elif not any(name_key(previous[x:y]) == name_key(text) for x, y in name_spots):  # one it gives already
             names.append(text)
     placings = [dict(zip(spots, names)) for spots in permutations(name_spots, min(len(names), len(name_spots)))]
@@ -97,6 +108,25 @@ def substitutions(question: str, previous: str, lang: str) -> list[str]:
             at = b
         readings.append(" ".join(" ".join(["".join(out) + previous[at:], *rest, *unplaced]).split()))
     return readings
+
+
+def _date_span(text: str, a: int, b: int, lang: str) -> tuple[int, int]:
+    """The year at text[a:b] with the month and day written before it, when a month is ("14 Ekim 2005'te",
+    "October 14, 2005", "14 октября 2005 года"): a follow-up's year takes the place of the whole date, not of
+    its year alone ("Ya 2011'de?" must not ask about 14 Ekim 2011). Month names are CLDR's (`Lexicon`)."""
+    months = lexicon(lang).month_spans(text)
+    start, named_month = a, False
+    for _ in range(2):
+        head = text[:start].rstrip(" ,")
+        month = next((x for x, y in months if y == len(head)), None)
+        day = _DAY_BEFORE.search(head)
+        if month is not None:
+            start, named_month = month, True
+        elif day is not None:
+            start = day.start()
+        else:
+            break
+    return (start, b) if named_month else (a, b)
 
 
 def _digits(text: str) -> int:

@@ -74,6 +74,15 @@ class Lexicon:
                 found.update(month_of[m.group("whole") or m.group("start")] for m in pattern.finditer(where))
         return found
 
+    def month_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names a month, each span the whole word ("Ekim'de", "октября"), in text order."""
+        cased, folded, _ = self._month_patterns
+        spans: set[tuple[int, int]] = set()
+        for pattern, where in ((cased, text), (folded, fold(text))):
+            if pattern is not None:
+                spans.update((m.start(), _word_end(text, m.end())) for m in pattern.finditer(where))
+        return sorted(spans)
+
     @cached_property
     def _month_patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, int]]:
         """`months` as two patterns, made once: capitalised forms read in the text as written, the others in
@@ -104,6 +113,12 @@ class Lexicon:
 def fold(text: str) -> str:
     """Case-folded the Turkish way (İ/I) with typographic apostrophes made plain, as cues are written."""
     return tr_lower(text).replace("’", "'")
+
+
+def _word_end(text: str, at: int) -> int:
+    """Where the word going on at `at` ends, a suffix after an apostrophe included ("Ekim'de")."""
+    m = re.compile(r"(?:[^\W_]|['’](?=[^\W\d_]))*").match(text, at)
+    return m.end() if m else at
 
 
 def _whole_word(text: str, cue: str) -> bool:

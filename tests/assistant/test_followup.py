@@ -24,6 +24,21 @@ def test_a_followup_of_numbers_only_takes_the_place_of_the_previous_ones():
     )
 
 
+def test_a_followups_year_takes_the_place_of_the_whole_date():
+    """Not "14 Ekim 2011'de", a date nobody asked about (new user's trial): the day and month go with the year."""
+    previous = "Türkiye ile Kırgızistan arasında 14 Ekim 2005'te Ankara'da hangi anlaşma imzalandı?"
+    assert merge("Ya 2011'de?", previous, "tr") == "Türkiye ile Kırgızistan arasında 2011'de Ankara'da hangi anlaşma imzalandı?"
+    assert merge("2011'de kaç TL verildi?", previous, "tr") == (
+        "Türkiye ile Kırgızistan arasında Ankara'da hangi anlaşma imzalandı? 2011'de kaç TL verildi?"
+    )
+    assert merge("And in 2011?", "What was signed on October 14, 2005 in Ankara?", "en") == "What was signed on 2011 in Ankara?"
+    assert "октября" not in merge("А в 2011 году?", "Что было подписано 14 октября 2005 года в Анкаре?", "ru")
+    # a year without a month before it is a year alone: the day count stays
+    assert merge("Peki 2021'de?", "3 gün süren tatbikat 2019'da nerede yapıldı?", "tr") == (
+        "3 gün süren tatbikat 2021'de nerede yapıldı?"
+    )
+
+
 def test_a_followup_that_says_more_keeps_its_words_after_the_previous_question():
     # its numbers give way to the follow-up's, as before
     assert merge("2021'de kaç asker katıldı?", "Tatbikat 2019'da nerede yapıldı?", "tr") == (
