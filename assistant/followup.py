@@ -92,7 +92,8 @@ def substitutions(question: str, previous: str, lang: str) -> list[str]:
             if spot is None:
                 rest.append(text)
             else:
-                fixed[_date_span(previous, *spot, lang) if _YEAR.fullmatch(previous[spot[0]:spot[1]]) else spot] = text
+                spot = _date_span(previous, *spot, lang) if _YEAR.fullmatch(previous[spot[0]:spot[1]]) else spot
+                fixed[spot] = _placed(previous[spot[0]:spot[1]], text)
         elif not any(name_key(previous[x:y]) == name_key(text) for x, y in name_spots):  # one it gives already
             names.append(text)
     placings = [dict(zip(spots, names)) for spots in permutations(name_spots, min(len(names), len(name_spots)))]
@@ -108,6 +109,16 @@ def substitutions(question: str, previous: str, lang: str) -> list[str]:
             at = b
         readings.append(" ".join(" ".join(["".join(out) + previous[at:], *rest, *unplaced]).split()))
     return readings
+
+
+def _placed(old: str, new: str) -> str:
+    """The follow-up's number `new` as it goes in the place of `old`: with the follow-up's case suffix where the
+    old number had one of its own ("2019'da" -> "2021'de"), bare where the previous question goes on with a word
+    or suffix of its own ("2023 yılında", "2021-жылы", "2012-2016 döneminde" -> "2022 yılında", "2022-жылы")."""
+    number = NUMBER.search(new)
+    if number is None or not re.search(r"['’]", old):
+        return number.group() if number else new
+    return new[number.start():]
 
 
 def _date_span(text: str, a: int, b: int, lang: str) -> tuple[int, int]:

@@ -20,7 +20,15 @@ def test_a_followup_of_numbers_only_takes_the_place_of_the_previous_ones():
     assert merge("And in 2021?", "What was the trade volume in 2019?", "en") == "What was the trade volume in 2021?"
     # a range is one place; a number of another length (a day, an amount) is not a year's
     assert merge("Peki 2019'da?", "2012-2016 döneminde pazar payı 3 ayda yüzde kaçtı?", "tr") == (
-        "2019'da döneminde pazar payı 3 ayda yüzde kaçtı?"
+        "2019 döneminde pazar payı 3 ayda yüzde kaçtı?"
+    )
+    # where the previous question goes on with a word or suffix of its own, the number goes in bare (new user's
+    # trial: "Kooperatif 2022'de yılında", "2022-жылы-жылы")
+    assert merge("Ya 2022'de?", "Kooperatif 2023 yılında kaç ton bal üretti?", "tr") == (
+        "Kooperatif 2022 yılında kaç ton bal üretti?"
+    )
+    assert merge("Ал эми 2022-жылы?", "2023-жылы боз үй фестивалына канча конок катышкан?", "ky") == (
+        "2022-жылы боз үй фестивалына канча конок катышкан?"
     )
 
 
