@@ -175,7 +175,10 @@ class Indexer:
         out: dict[Path, tuple[Path, str]] = {}
         for p in map(Path, paths):
             try:
-                for f in iter_files([p]):
+                found = iter_files([p])
+                if not found:  # an empty folder: say so, not "0 embedded"
+                    report.failed.append((str(p), "the folder holds no files (hidden ones are skipped)"))
+                for f in found:
                     out.setdefault(f.resolve(), (f, proposed_name(f, p)))
             except IngestError as e:
                 report.failed.append((str(p), e.reason))

@@ -393,7 +393,9 @@ def build_app(engine: Any) -> gr.Blocks:
 
         # ------------------------------------------------------------------ documents
         def docs_outputs(status_html: str, lang: str):
-            return status_html, doc_table(lang), gr.update(choices=doc_ids(), value=None), None
+            """After an upload or a removal: the notice, the table, the choices to remove, the upload button
+            emptied, and the header's line on what is ingested."""
+            return status_html, doc_table(lang), gr.update(choices=doc_ids(), value=None), None, corpus_line(lang)
 
         def do_upload(files, lang, progress=gr.Progress(track_tqdm=True)):
             _ = translator(lang)
@@ -403,7 +405,7 @@ def build_app(engine: Any) -> gr.Blocks:
             return docs_outputs(ingest_uploads(engine, files, Path(up_files.GRADIO_CACHE), uploads_dir, max_mb,
                                                _, progress), lang)
 
-        doc_outs = [up_status, docs_table, rm_doc, up_files]
+        doc_outs = [up_status, docs_table, rm_doc, up_files, corpus]
         up_files.upload(do_upload, [up_files, ui_lang], doc_outs, preprocess=False, api_visibility="private",
                         concurrency_limit=1, concurrency_id="ingest")
 

@@ -105,12 +105,15 @@ def ingest_uploads(engine: Any, files: list[Any], cache_root: Path, uploads_dir:
                 report = None
         if report is not None:
             failed = {str(p): r for p, r in getattr(report, "failed", [])}
+            # the name each stored file is known by: two files of one name are two documents (a path tells them apart)
+            known = {d.path: d.doc_id for d in engine.documents()}
             for dest, note, orig in accepted:
                 reason = failed.get(str(dest)) or failed.get(dest.name)
                 if reason:
                     bad.append(f"{orig!r}: {reason}")
                 else:
-                    done = _("{name} → {stored}: indexed").format(name=repr(orig), stored=dest.name)
+                    stored = known.get(str(dest.resolve()), dest.name)
+                    done = _("{name} → {stored}: indexed").format(name=repr(orig), stored=stored)
                     ok.append(f"{done} ({note})" if note else done)
             if failed and not any(failed.get(str(d)) or failed.get(d.name) for d, _n, _o in accepted):
                 bad.extend(f"{Path(p).name}: {r}" for p, r in failed.items())

@@ -81,6 +81,12 @@ def test_bad_input_is_one_clear_line(thesis_dir: Path, args: list[str], message:
     assert out.stdout == ""  # nothing done, nothing else said (no "0 embedded" summary line)
 
 
+def test_ingesting_an_empty_folder_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty" / ".hidden").mkdir(parents=True)
+    out = run(["ingest", str(tmp_path / "empty")], tmp_path / "data")
+    assert out.returncode == 1 and "holds no files" in out.stderr and out.stdout == "", out.stderr
+
+
 def test_a_bad_gate_file_stops_eval_before_it_runs(tmp_path: Path) -> None:
     """Missing, not JSON, or naming a metric eval does not report: one line each, before any model loads."""
     from kaynak.config import BUNDLED_DEV_QA

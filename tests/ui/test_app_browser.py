@@ -309,9 +309,13 @@ def _doc_table(page) -> str:
 def test_upload_txt_then_ask_about_it(page_en):
     page = page_en
     page.get_by_role("tab", name="Documents").click()
+    header = page.locator("#k-corpus").inner_text()
     status = _upload(page, [{"name": "zorkmid_raporu.txt", "mimeType": "text/plain",
                              "buffer": FACT_DOC.encode("utf-8")}])
     assert "indexed" in status, status
+    # the header says what is ingested now, without a reload
+    page.wait_for_function("(before) => document.querySelector('#k-corpus').innerText !== before", arg=header,
+                           timeout=30_000)
     page.wait_for_function("() => document.querySelector('#k-docs').innerText.includes('zorkmid')", timeout=30_000)
     assert "thesis" in _doc_table(page)
     page.screenshot(path=str(SHOTS / "documents.png"), full_page=True)
@@ -319,6 +323,12 @@ def test_upload_txt_then_ask_about_it(page_en):
     _ask(page, FACT_Q)
     _assert_cited(page, "417", "p.")
     assert "zorkmid" in page.locator("#k-sources .k-sources").first.inner_text()
+    # a file named like a stored document is another document: the notice names it as the table does
+    page.get_by_role("tab", name="Documents").click()
+    status = _upload(page, [{"name": "thesis.txt", "mimeType": "text/plain",
+                             "buffer": "Aynı adı taşıyan başka bir not. Tezin kendisi değildir.\n".encode()}])
+    assert "→ uploads/thesis.txt: indexed" in status, status
+    assert re.search(r"(^|\s)thesis\.txt\s", _doc_table(page)) and "uploads/thesis.txt" in _doc_table(page)
 
 
 def test_bad_inputs_show_messages_and_server_keeps_serving(page_en, server, tmp_path, dev_qa):
