@@ -18,7 +18,8 @@ from .repair import PageMap
 from .sentences import split_sentences
 
 # Bump when a change here changes chunk boundaries or text: the index layer re-embeds on a new version.
-CHUNKER_VERSION = "2"  # 2: front/back matter kinds, printed page labels, structure read from PDF/HTML/DOCX
+CHUNKER_VERSION = "3"  # 2: front/back matter kinds, printed page labels, structure read from PDF/HTML/DOCX; 3: plain
+# text: numbered headings between blank lines in any case, the opening title line, blank-line layout read better
 
 _CLAUSE = re.compile(r"[,;:]\s+|\s+[–—-]\s+")
 # Close a chunk at a paragraph end once it holds this share of `size` and the next paragraph will not fit.

@@ -23,8 +23,8 @@ from kaynak.types import Chunk
 from .chunker import Block, chunk_blocks
 from .matter import matter_kinds
 from .readers import read_document
-from .repair import PageMap, assemble, clean_lines, unwrap
-from .structure import detect_headings, section_paths, smooth_languages
+from .repair import Line, PageMap, assemble, clean_lines, unwrap
+from .structure import Heading, detect_headings, section_paths, smooth_languages
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +121,19 @@ def parse_document(
         kind=raw.kind,
         sha256=raw.sha256,
         page_map=page_map,
-        title=raw.layout.title if raw.layout else _markdown_title(raw.path, raw.text),
+        title=raw.layout.title if raw.layout else _text_title(raw.path, raw.text, lines, headings),
     )
 
 
-def _markdown_title(path: Path, text: str) -> str:
-    """A Markdown file's title: the level-1 heading ("# Title") it opens with; "" for any other text file."""
-    if path.suffix.lower() != ".md":
+def _text_title(path: Path, text: str, lines: list[Line], headings: list[Heading]) -> str:
+    """A Markdown file's title: the level-1 heading ("# Title") it opens with. Plain text's: the title-like line
+    it opens with, a paragraph of its own (not Markdown's "#", which plain text does not mark up with; nor in
+    PDF-extraction layout, where blank lines mean nothing)."""
+    if path.suffix.lower() == ".md":
+        m = re.match(r"\s*#[ \t]+(.+?)[ \t#]*(?:\n|$)", text)
+        return m.group(1).strip() if m else ""
+    first = headings[0] if headings else None
+    if (first is None or first.first_line != 0 or first.number is not None or not lines[0].hard_end
+            or lines[0].text.startswith("#")):
         return ""
-    m = re.match(r"\s*#[ \t]+(.+?)[ \t#]*(?:\n|$)", text)
-    return m.group(1).strip() if m else ""
+    return first.title

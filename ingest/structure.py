@@ -104,6 +104,15 @@ def _part_heading(lines: Sequence[Line], i: int) -> bool:
     return at_block_start and not nxt[:1].islower()
 
 
+def _opening_title(lines: Sequence[Line], i: int) -> bool:
+    """The first line of plain text, a paragraph of its own that reads like a title and is followed by text: the
+    document's title ("Отчёт о походе в ущелье Ала-Арча"), not a passage of its own nor the start of the first
+    sentence."""
+    if i != 0 or len(lines) < 2 or not lines[0].hard_end or _NUMBERED.match(lines[0].text):
+        return False
+    return title_like(lines[0].text, alone=True) and not lines[1].text[:1].islower()
+
+
 def detect_headings(lines: Sequence[Line]) -> list[Heading]:
     """All headings of a document, in order, with multi-line titles joined."""
     headings: list[Heading] = []
@@ -135,7 +144,7 @@ def detect_headings(lines: Sequence[Line]) -> list[Heading]:
         md = _MARKDOWN.match(text)
         if md:
             headings.append(Heading(i, i, len(md.group(1)), None, normalise_title(None, md.group(2))))
-        elif _part_heading(lines, i):
+        elif _part_heading(lines, i) or _opening_title(lines, i):
             headings.append(Heading(i, i, 1, None, normalise_title(None, text)))
         i += 1
     return headings

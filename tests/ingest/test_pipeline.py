@@ -115,3 +115,16 @@ def test_a_markdown_file_is_titled_by_its_opening_heading(tmp_path: Path) -> Non
     txt.write_text("# Not a title in a plain text file\n\nSome text here.\n", encoding="utf-8")
     assert parse_document(txt, Settings()).title == ""
     assert parse_document(BUNDLED_CORPUS, Settings()).title == ""
+
+
+def test_a_plain_text_file_opening_with_a_title_line_is_titled_by_it(tmp_path: Path) -> None:
+    """The title is the document's, not a passage of its own nor the start of the first sentence."""
+    report = tmp_path / "poxod.txt"
+    report.write_text("Отчёт о походе в ущелье Ала-Арча\n\nПоход клуба состоялся 18–20 июля 2023 года. В походе "
+                      "участвовали 9 человек.\n\nМаршрут начался на высоте 2150 метров.\n", encoding="utf-8")
+    doc = parse_document(report, Settings())
+    assert doc.title == "Отчёт о походе в ущелье Ала-Арча"
+    assert doc.chunks[0].text.startswith("Поход клуба") and doc.chunks[0].section == ("Отчёт о походе в ущелье Ала-Арча",)
+    sentence = tmp_path / "note.txt"
+    sentence.write_text("The meeting is on Tuesday.\n\nBring the report.\n", encoding="utf-8")
+    assert parse_document(sentence, Settings()).title == ""
