@@ -193,7 +193,7 @@ def build_app(engine: Any) -> gr.Blocks:
                             rm_btn = L(gr.Button(N_("Remove document"), variant="stop", scale=1, elem_id="k-rm-go"),
                                        "value")
                             refresh_btn = L(gr.Button(N_("Refresh"), scale=1, elem_id="k-refresh"), "value")
-                        # removing is asked twice: re-adding a large document means ingesting it again
+                        # a removal asks first: adding a large document back means ingesting it again
                         with gr.Row(visible=False, elem_id="k-rm-confirm") as rm_confirm:
                             rm_question = gr.HTML("", elem_id="k-rm-question")
                             rm_yes = L(gr.Button(N_("Yes, remove it"), variant="stop", scale=1, elem_id="k-rm-yes"),
