@@ -14,16 +14,21 @@ from kaynak.config import Settings
 
 
 def check_floors(metrics: dict[str, dict], floors: dict[str, float]) -> list[str]:
-    """Names and values of the metrics below their floor (a ceiling for false_refusal)."""
+    """What missed the gate, one line per metric: below its floor, above its ceiling (false_refusal is one: lower
+    is better), or not measured in this run (faithfulness without an LLM answerer)."""
     missed = []
     for name, floor in floors.items():
         if name not in metrics:
             missed.append(f"{name}: no such metric (known: {', '.join(metrics)})")
             continue
         value = metrics[name]["value"]
-        below = value is None or (value > floor if name == "false_refusal" else value < floor)
-        if below:
-            missed.append(f"{name} {value if value is None else round(value, 3)} (floor {floor})")
+        ceiling = name == "false_refusal"
+        if value is None:
+            missed.append(f"{name} not measured in this run ({'ceiling' if ceiling else 'floor'} {floor})")
+        elif ceiling and value > floor:
+            missed.append(f"{name} {round(value, 3)} above its ceiling {floor}")
+        elif not ceiling and value < floor:
+            missed.append(f"{name} {round(value, 3)} below its floor {floor}")
     return missed
 
 
@@ -105,5 +110,5 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     print(f"report: {Path(args.out) / 'report.html'} (also report.md, results.jsonl, summary.json)")
     missed = check_floors(summary.metrics, floors)
     for m in missed:
-        print(f"below floor: {m}", file=sys.stderr)
+        print(f"gate missed: {m}", file=sys.stderr)
     return 1 if missed else 0
