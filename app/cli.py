@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kaynak.config import ConfigError, Settings, get_settings
+from kaynak.config import ConfigError, Settings, get_settings, invalid_settings_message, unknown_environment
 
 
 class UsageError(Exception):
@@ -315,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="ranked passages for a query")
     s.add_argument("query", nargs="?")
-    s.add_argument("--k", type=int, default=10)
+    s.add_argument("--k", type=int, default=10, help="how many passages (default 10; retrieval.k is the library's)")
     s.add_argument("--lang", help="only passages in these languages, e.g. tr,en")
     s.add_argument(
         "--kind", help="only passages of these kinds: body, front (title page, contents), back (index, references); "
@@ -330,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("text", nargs="?")
     s.add_argument("--id", help="a chunk id: its counterparts in the other languages")
     s.add_argument("--to", help="target languages, e.g. tr,ky,ru,en (default: all)")
-    s.add_argument("--k", type=int, default=3)
+    s.add_argument("--k", type=int, default=3, help="passages per language (default 3)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch")
     s.set_defaults(func=cmd_lookup)
@@ -381,13 +381,22 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from pydantic import ValidationError
+
     from index.retriever import QueryError
     from index.store import StoreError
 
+    for name in unknown_environment():
+        print(f"kaynak: warning: {name} names no setting and is ignored", file=sys.stderr)
     try:
         return int(args.func(args) or 0)
     except (UsageError, QueryError, StoreError, ConfigError) as e:
         print(f"kaynak: error: {e}", file=sys.stderr)
+        return 2
+    except ValidationError as e:
+        if e.title != "Settings":  # not the configuration: a defect, with its traceback
+            raise
+        print(f"kaynak: error: {invalid_settings_message(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

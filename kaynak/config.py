@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "thesis.txt"
@@ -209,7 +210,55 @@ class _TomlProfileSource(PydanticBaseSettingsSource):
         name = os.environ.get("KAYNAK_PROFILE") or data.get("profile", "default")
         if name != "default" and name not in profiles:
             raise ConfigError(f"profile {name!r} not found in {path}; known: {', '.join(profiles) or 'none'}")
+        unknown = unknown_keys(data) + [f"profiles.{p}.{k}" for p, t in profiles.items() for k in unknown_keys(t)]
+        if unknown:  # a misspelt section would quietly leave the defaults in place
+            raise ConfigError(f"{path}: no such setting {', '.join(unknown)} (see the README's Configuration)")
         return _deep_merge(data, profiles.get(name, {})) | {"profile": name}
+
+
+def unknown_keys(data: dict[str, Any], model: type[BaseModel] | None = None, prefix: str = "") -> list[str]:
+    """The dotted names in `data` (a config file's tables) that are no setting of `model` (default Settings)."""
+    model = model or Settings
+    out = []
+    for key, value in data.items():
+        field = model.model_fields.get(key)
+        if field is None:
+            out.append(prefix + key)
+        elif isinstance(value, dict) and isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            out += unknown_keys(value, field.annotation, f"{prefix}{key}.")
+    return out
+
+
+# KAYNAK_* variables that are read but are no setting: the config file's path, `serve`'s credentials, and the
+# test suite's and benchmarks' own switches.
+_NOT_SETTINGS = ("KAYNAK_CONFIG", "KAYNAK_AUTH")
+_NOT_SETTINGS_PREFIXES = ("KAYNAK_TEST_", "KAYNAK_BENCH_")
+
+
+def unknown_environment(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """KAYNAK_* environment variables that name no setting ("KAYNAK_RETREIVAL__MODE"): pydantic ignores them."""
+    out = []
+    for name in sorted(environ):
+        if not name.startswith("KAYNAK_") or name in _NOT_SETTINGS or name.startswith(_NOT_SETTINGS_PREFIXES):
+            continue
+        path = name[len("KAYNAK_"):].lower().split("__")
+        data: dict[str, Any] = {}
+        node = data
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = ""
+        if unknown_keys(data):
+            out.append(name)
+    return out
+
+
+def invalid_settings_message(error: ValidationError) -> str:
+    """A pydantic error on the settings as one line: each setting, the value given and what it must be."""
+    parts = []
+    for e in error.errors():
+        where = ".".join(str(x) for x in e["loc"])
+        parts.append(f"{where} = {e.get('input')!r}: {e['msg']}")
+    return "invalid setting " + "; ".join(parts) + " (from a KAYNAK_* variable, the config file or a flag)"
 
 
 class ConfigError(ValueError):

@@ -81,6 +81,14 @@ def test_bad_input_is_one_clear_line(thesis_dir: Path, args: list[str], message:
     assert out.stdout == ""  # nothing done, nothing else said (no "0 embedded" summary line)
 
 
+def test_an_invalid_or_unknown_setting_is_one_clear_line(thesis_dir: Path) -> None:
+    out = run(["docs"], thesis_dir, KAYNAK_ANSWER__PASSAGES="0")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("kaynak: error: invalid setting answer.passages = '0'") and out.stdout == ""
+    out = run(["docs"], thesis_dir, KAYNAK_RETREIVAL__MODE="dense")
+    assert out.returncode == 0 and "KAYNAK_RETREIVAL__MODE names no setting" in out.stderr
+
+
 def test_ingesting_an_empty_folder_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty" / ".hidden").mkdir(parents=True)
     out = run(["ingest", str(tmp_path / "empty")], tmp_path / "data")

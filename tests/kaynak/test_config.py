@@ -63,3 +63,31 @@ def test_store_from_file_and_environment(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KAYNAK_STORE__BACKEND", "elastic")
     with pytest.raises(ValidationError, match="'files' or 'milvus'"):
         Settings()
+
+
+def test_a_misspelt_setting_is_an_error_in_the_file_and_a_warning_in_the_environment(monkeypatch, tmp_path: Path) -> None:
+    """A typo in a section name would otherwise leave that section's defaults in place without a word."""
+    from kaynak.config import unknown_environment
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kaynak.toml").write_text('[retreival]\nmode = "lexical"\n[profiles.fast.answer]\npasages = 3\n',
+                                          encoding="utf-8")
+    with pytest.raises(ConfigError, match="no such setting retreival, profiles.fast.answer.pasages"):
+        Settings()
+    env = {"KAYNAK_RETRIEVAL__KK": "5", "KAYNAK_FOO": "1", "KAYNAK_RETRIEVAL__MODE": "dense", "KAYNAK_CONFIG": "x",
+           "KAYNAK_STORE__MILVUS__COLLECTION": "c", "KAYNAK_TEST_LLM": "1", "PATH": "/bin"}
+    assert unknown_environment(env) == ["KAYNAK_FOO", "KAYNAK_RETRIEVAL__KK"]
+
+
+def test_an_invalid_value_is_one_line_naming_the_setting(monkeypatch, tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    from kaynak.config import invalid_settings_message
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KAYNAK_ANSWER__PASSAGES", "0")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    message = invalid_settings_message(caught.value)
+    assert message.startswith("invalid setting answer.passages = '0': Input should be greater than or equal to 1")
+    assert "\n" not in message
