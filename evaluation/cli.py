@@ -8,9 +8,12 @@ from pathlib import Path
 
 from evaluation.compare import compare_runs, format_comparison, write_comparison
 from evaluation.metrics import HEADLINE
-from evaluation.qa import QAFormatError, load_qa
+from evaluation.qa import QAFormatError, QAItem, load_qa
 from evaluation.runner import run_eval
 from kaynak.config import Settings
+from kaynak.text import contains_quote
+
+MIN_QUOTE = 20  # characters: a shorter evidence quote is found in passages that do not answer (the dev set's are 40-250)
 
 
 def check_floors(metrics: dict[str, dict], floors: dict[str, float]) -> list[str]:
@@ -30,6 +33,22 @@ def check_floors(metrics: dict[str, dict], floors: dict[str, float]) -> list[str
         elif not ceiling and value < floor:
             missed.append(f"{name} {round(value, 3)} below its floor {floor}")
     return missed
+
+
+def evidence_warnings(items: list[QAItem], passages: list[str]) -> list[str]:
+    """What makes a QA file's scores say less than they seem: evidence quotes in no single passage of the ingested
+    documents (a typo, or another document: such a question counts as kaynak's miss) and quotes too short to
+    point at one passage ("a" is in nearly every passage)."""
+    missing = [i.id for i in items if any(not any(contains_quote(p, q) for p in passages) for q in i.evidence)]
+    short = [i.id for i in items if any(len(q.strip()) < MIN_QUOTE for q in i.evidence)]
+    out = []
+    if missing:
+        out.append(f"evidence of {len(missing)} question(s) is in no single passage of the ingested documents "
+                   f"({', '.join(missing[:10])}{', …' if len(missing) > 10 else ''}): they are scored as misses")
+    if short:
+        out.append(f"evidence of {len(short)} question(s) has quotes under {MIN_QUOTE} characters "
+                   f"({', '.join(short[:10])}{', …' if len(short) > 10 else ''}): they match passages that do not answer")
+    return out
 
 
 def read_gate(path: Path) -> dict[str, float]:
@@ -87,6 +106,8 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = Engine(settings)
     engine.warm_up(progress=not args.quiet)
+    for line in evidence_warnings(items, [c.text for c in engine.chunks()]):
+        print(f"kaynak: warning: {line}", file=sys.stderr)
     answerer = engine.answerer()
     meta = {
         "mode": settings.retrieval.mode,
