@@ -115,10 +115,12 @@ def fold(text: str) -> str:
     return tr_lower(text).replace("’", "'")
 
 
+_WORD_REST = re.compile(r"(?:[^\W_]|['’](?=[^\W\d_]))*")
+
+
 def _word_end(text: str, at: int) -> int:
     """Where the word going on at `at` ends, a suffix after an apostrophe included ("Ekim'de")."""
-    m = re.compile(r"(?:[^\W_]|['’](?=[^\W\d_]))*").match(text, at)
-    return m.end() if m else at
+    return _WORD_REST.match(text, at).end()  # type: ignore[union-attr] - a pattern of * always matches
 
 
 def _whole_word(text: str, cue: str) -> bool:
