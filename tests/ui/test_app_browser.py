@@ -172,7 +172,11 @@ def test_the_page_speaks_the_browser_language(browser, server, locale):
         assert page.evaluate("document.documentElement.lang") == lang
         assert [t.inner_text().strip() for t in page.get_by_role("tab").all()] == [_(t) for t in TABS]
         assert page.locator("#k-question label").first.inner_text().strip() == _("Your question")
-        assert page.locator("#k-sources").inner_text().strip() == _("Sources appear here with the answer.")
+        # the page-load event that words the panels may still be running (Gradio shows its timer there meanwhile)
+        expected = _("Sources appear here with the answer.")
+        page.wait_for_function("(t) => document.querySelector('#k-sources').innerText.trim() === t", arg=expected,
+                               timeout=30_000)
+        assert page.locator("#k-sources").inner_text().strip() == expected
         for tab in TABS:
             page.get_by_role("tab", name=_(tab), exact=True).click()
             panel = page.locator("[role=tabpanel]:visible").first
