@@ -128,8 +128,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
         for d in docs:
             _print_json(d.__dict__)
     elif not docs:
-        first = "; the first `ask` or `search` ingests the bundled thesis" if eng.settings.auto_ingest else ""
-        print(f"no documents ingested (`kaynak ingest FILE…` adds yours{first})")
+        # only a data folder never ingested into gets the thesis on first use; one emptied by `remove` stays empty
+        never = eng.settings.auto_ingest and eng.store.generation() is None
+        then = "; the first `ask` or `search` ingests the bundled thesis" if never else "; `kaynak ingest` alone, the bundled thesis"
+        print(f"no documents ingested (`kaynak ingest FILE…` adds yours{then})")
     for d in docs if not args.json else []:
         langs = ", ".join(f"{l} {n}" for l, n in sorted(d.langs.items()))
         title = f"  “{d.title}”" if d.title else ""
@@ -151,6 +153,19 @@ def cmd_chunks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_input(*given: tuple[str, object]) -> str:
+    """The label of the one input a command was given (its text, `--id` or `--batch`): none, or more than one,
+    is a usage error, so that a text given beside `--batch` is not silently ignored."""
+    named = [label for label, value in given if value]
+    labels = [label for label, _ in given]
+    what = "give " + (", ".join(labels[:-1]) + " or " + labels[-1])
+    if not named:
+        raise UsageError(what)
+    if len(named) > 1:
+        raise UsageError(f"{what}, not {' and '.join(named)} together")
+    return named[0]
+
+
 def _batch(args: argparse.Namespace, run: Callable[[list[str]], list[Any]], key: str) -> int:
     rows = read_batch(args.batch)
     size = 32
@@ -164,13 +179,11 @@ def _batch(args: argparse.Namespace, run: Callable[[list[str]], list[Any]], key:
 def cmd_search(args: argparse.Namespace) -> int:
     eng = _engine(args)
     langs, kinds = _langs(args.lang), _langs(args.kind)
-    if args.batch:
+    if _one_input(("a query", args.query), ("--batch FILE", args.batch)) != "a query":
         return _batch(
             args, lambda qs: [[h.to_dict() for h in hs] for hs in eng.search_many(qs, k=args.k, langs=langs, kinds=kinds)],
             "hits",
         )
-    if not args.query:
-        raise UsageError("give a query, or --batch FILE")
     hits = eng.search(args.query, k=args.k, langs=langs, kinds=kinds)
     if args.json:
         _print_json({"query": args.query, "hits": [h.to_dict() for h in hits]})
@@ -186,14 +199,13 @@ def _lookup_dict(res: dict[str, list[Any]]) -> dict[str, Any]:
 def cmd_lookup(args: argparse.Namespace) -> int:
     eng = _engine(args)
     to = _langs(args.to)
-    if args.batch:
+    given = _one_input(("a text", args.text), ("--id CHUNK_ID", args.id), ("--batch FILE", args.batch))
+    if given == "--batch FILE":
         return _batch(args, lambda qs: [_lookup_dict(eng.lookup(q, to, k=args.k)) for q in qs], "results")
-    if args.id:
+    if given == "--id CHUNK_ID":
         source, res = eng.lookup_id(args.id, to, k=args.k)
-    elif args.text:
-        source, res = None, eng.lookup(args.text, to, k=args.k)
     else:
-        raise UsageError("give a text, --id CHUNK_ID, or --batch FILE")
+        source, res = None, eng.lookup(args.text, to, k=args.k)
     if args.json:
         _print_json({"source": source.to_dict() if source else None, **_lookup_dict(res)})
         return 0
@@ -214,10 +226,8 @@ def read_history(path: str) -> list[tuple[str, str]]:
 def cmd_ask(args: argparse.Namespace) -> int:
     eng = _engine(args)
     history = read_history(args.history) if args.history else None
-    if args.batch:
+    if _one_input(("a question", args.question), ("--batch FILE", args.batch)) != "a question":
         return _batch(args, lambda qs: [_ask_row(eng, q, history) for q in qs], "answer")
-    if not args.question:
-        raise UsageError("give a question, or --batch FILE")
     if args.json:
         _print_json(eng.ask(args.question, history=history).to_dict(with_hits=args.hits))
         return 0

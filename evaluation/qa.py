@@ -15,7 +15,8 @@ TYPES = ("numeric", "date", "factoid", "cross_lingual", "summary", "unanswerable
 # field -> expected JSON type; `evidence` is checked separately (a list of strings)
 _STR_FIELDS = ("id", "question", "lang", "answer", "type", "section", "evidence_lang")
 REQUIRED = (*_STR_FIELDS[:4], "evidence", *_STR_FIELDS[4:])
-_SHOWN = 5  # problems listed in the one-message refusal of a wrong-format file
+_SHOWN = 5  # problems listed when the file is not a QA file at all; a QA file with a few bad lines lists them all
+_CODES = ("lang", "evidence_lang", "type")  # read in any case and without surrounding spaces: "EN", " tr"
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,19 @@ class QAFormatError(ValueError):
         wrong_format = total_lines > 0 and len({n for n, _ in problems}) >= max(1, total_lines // 2)
         head = (f"{self.path}: not a QA file in the dev-set format (JSONL with fields {', '.join(REQUIRED)})"
                 if wrong_format else f"{self.path}: {len(problems)} problem(s) in the QA file")
-        shown = [f"  line {n}: {msg}" for n, msg in problems[:_SHOWN]]
-        more = [f"  ... and {len(problems) - _SHOWN} more"] if len(problems) > _SHOWN else []
+        listed = problems[:_SHOWN] if wrong_format else problems
+        shown = [f"  line {n}: {msg}" for n, msg in listed]
+        more = [f"  ... and {len(problems) - len(listed)} more"] if len(problems) > len(listed) else []
         super().__init__("\n".join([head, *shown, *more]))
 
 
-def _located(obj: Any) -> Any:
-    """An unanswerable item may give `evidence_lang` as "" or null (it has nothing to locate): read as its
-    question's language."""
-    if isinstance(obj, dict) and obj.get("type") == "unanswerable" and obj.get("evidence_lang") in ("", None):
+def _normalised(obj: Any) -> Any:
+    """Codes in any case ("EN", "Unanswerable") read as the lower-case ones; an unanswerable item may give
+    `evidence_lang` as "" or null (it has nothing to locate): read as its question's language."""
+    if not isinstance(obj, dict):
+        return obj
+    obj = {**obj, **{k: obj[k].strip().lower() for k in _CODES if isinstance(obj.get(k), str)}}
+    if obj.get("type") == "unanswerable" and obj.get("evidence_lang") in ("", None):
         return {**obj, "evidence_lang": obj.get("lang")}
     return obj
 
@@ -113,7 +118,7 @@ def load_qa(path: Path) -> list[QAItem]:
         except json.JSONDecodeError as e:
             problems.append((n, f"not valid JSON ({e.msg} at column {e.colno})"))
             continue
-        obj = _located(obj)
+        obj = _normalised(obj)
         errs = _check(obj)
         if not errs:
             if obj["id"] in seen:

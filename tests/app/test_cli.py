@@ -65,7 +65,9 @@ def test_ask_batch_contract(thesis_dir: Path, tmp_path: Path, dev_qa) -> None:
         (["ask", "…?!"], "no letter or digit"),
         (["search", "Manas", "--k", "0"], "k must be at least 1"),
         (["search", "Manas", "--lang", "tr,xx"], "unknown language code(s) xx"),
-        (["ask", ""], "give a question"),
+        (["ask", ""], "give a question or --batch FILE"),
+        (["lookup", "Manas", "--id", "thesis.txt#0001"], "not a text and --id CHUNK_ID together"),
+        (["search", "Manas", "--batch", "/nonexistent/q.jsonl"], "not a query and --batch FILE together"),
         (["ask", "   "], "empty"),
         (["lookup", "Manas", "--to", "de"], "unknown language"),
         (["remove", "nope.txt"], "no such document"),
@@ -171,3 +173,19 @@ def test_same_named_files_are_two_documents(tmp_path: Path, model_path: Path) ->
     assert removed.returncode == 0 and "removed b/notes.txt" in removed.stdout
     left = [json.loads(l)["doc_id"] for l in run(["docs", "--json"], data, **env).stdout.splitlines()]
     assert left == ["a/notes.txt"]
+
+
+def test_docs_says_what_an_empty_folder_will_do(tmp_path: Path) -> None:
+    """A data folder never ingested into gets the thesis on first use; one emptied by `remove` stays empty, and
+    `kaynak docs` says which (a new user's trial found it promising the thesis after everything was removed)."""
+    out = run(["docs"], tmp_path / "data")
+    assert out.returncode == 0 and "the first `ask` or `search` ingests the bundled thesis" in out.stdout
+    note = tmp_path / "not.txt"
+    note.write_text("Kütüphane cumartesi günleri öğlene kadar açıktır ve pazar günleri kapalıdır.\n", encoding="utf-8")
+    assert run(["ingest", "-q", str(note)], tmp_path / "data").returncode == 0
+    assert run(["remove", "not.txt"], tmp_path / "data").returncode == 0
+    out = run(["docs"], tmp_path / "data")
+    assert out.returncode == 0 and "ingests the bundled thesis" not in out.stdout, out.stdout
+    assert "`kaynak ingest` alone, the bundled thesis" in out.stdout
+    search = run(["search", "kütüphane"], tmp_path / "data")
+    assert search.returncode == 0 and search.stdout.strip() == "no passages found"

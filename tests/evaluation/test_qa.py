@@ -76,6 +76,20 @@ def test_each_bad_line_is_named(tmp_path):
     assert "line 2:" in msg and "more" in msg  # first few listed, the rest counted
 
 
+def test_a_few_bad_lines_are_all_listed(tmp_path):
+    """A file that is mostly right lists every problem, so it can be fixed in one pass (a new user's trial)."""
+    lines = [line(id=f"ok{i}") for i in range(14)] + [line(id=f"x{i}", lang="de") for i in range(6)]
+    with pytest.raises(QAFormatError) as ei:
+        load_qa(write(tmp_path, lines))
+    msg = str(ei.value)
+    assert "6 problem(s)" in msg and all(f"line {n}:" in msg for n in range(15, 21)) and "more" not in msg
+
+
+def test_codes_are_read_in_any_case(tmp_path):
+    items = load_qa(write(tmp_path, [line(lang="EN", evidence_lang=" Tr", type="Numeric")]))
+    assert (items[0].lang, items[0].evidence_lang, items[0].type) == ("en", "tr", "numeric")
+
+
 def test_one_bad_line_in_a_good_file(tmp_path):
     with pytest.raises(QAFormatError) as ei:
         load_qa(write(tmp_path, [line(id=f"i{n}") for n in range(9)] + [line(id="z", lang="fr")]))
