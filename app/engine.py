@@ -76,6 +76,7 @@ class Engine:
         self._checked: str | None = None  # the generation whose model was checked
         self._lock = threading.Lock()
         self._answerers: dict[tuple, Answerer] = {}
+        self._overview: tuple[str, Overview] | None = None  # the last overview, with the generation it describes
         self._warming = threading.Lock()  # one warm-up at a time: a request waits for the one under way
         self.indexing = Indexing()
 
@@ -154,10 +155,16 @@ class Engine:
 
     def overview(self) -> Overview:
         """What is ingested, for the web app's header and example questions (before the first ingest, or while
-        it runs: the examples of the corpus on its way in)."""
-        if self.store.generation() is None or self.indexing.running:
+        it runs: the examples of the corpus on its way in). Examples drawn from the documents are those this
+        engine answers, asked once per index generation."""
+        generation = self.store.generation()
+        if generation is None or self.indexing.running:
             return overview([], [], pending=Path(self.settings.corpus) if self.settings.auto_ingest else None)
-        return overview(self.documents(), list(self.store.iter_chunks()))
+        if self._overview is None or self._overview[0] != generation:  # examples are asked once per generation
+            view = overview(self.documents(), list(self.store.iter_chunks()),
+                            answered=lambda q: not self.ask(q).refused)
+            self._overview = (generation, view)
+        return self._overview[1]
 
     def chunk(self, chunk_id: str) -> Chunk:
         self._ready()

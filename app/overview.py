@@ -1,7 +1,8 @@
 """What is ingested, in words the web app can show: a line describing the documents and example questions.
 
 The examples are drawn from the documents present: each document's largest sections, asked about in the
-language they are written in. The bundled thesis keeps the questions written for it (a data file beside it,
+language they are written in, and only those the engine answers (an example that is refused teaches a new user
+that the tool fails; a new user's trial found one such on every document). The bundled thesis keeps the questions written for it (a data file beside it,
 kaynak/data/thesis.examples.txt), and only while it is ingested (it is recognised by its bytes, whatever name
 it was ingested under).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ THESIS_EXAMPLES = tuple(
 )
 MAX_EXAMPLES = 6
 MAX_NAMED = 3  # documents named in the description; the rest are counted
+TRIED = 4  # sections tried per example shown, when examples are checked against the answers
 # Asked about a section's title, without naming "the document": a word the passages do not state counts
 # against the answer, and on the Handbook's sections "What does the document say about …?" was answered for 6
 # of 30, this wording for 14.
@@ -102,14 +104,24 @@ def example_questions(chunks: Sequence[Chunk], limit: int) -> list[str]:
     return out
 
 
-def overview(docs: Sequence[DocRecord], chunks: Sequence[Chunk], pending: Path | None = None) -> Overview:
+def overview(
+    docs: Sequence[DocRecord], chunks: Sequence[Chunk], pending: Path | None = None,
+    answered: Callable[[str], bool] | None = None,
+) -> Overview:
     """What the web app says about the documents present; `pending`: the corpus being ingested on a first start
-    (its examples are offered while it comes in, when it is the bundled thesis)."""
+    (its examples are offered while it comes in, when it is the bundled thesis); `answered`: whether a question
+    is answered, when examples are to be checked (up to `TRIED` sections per example shown)."""
     thesis = {d.doc_id for d in docs if d.sha256 and d.sha256 == _bundled_sha256()}
     bundled = pending is not None and pending.resolve() == Path(BUNDLED_CORPUS).resolve()
     examples = list(THESIS_EXAMPLES) if thesis or bundled else []
     others = [c for c in chunks if c.doc_id not in thesis]
-    examples += example_questions(others, MAX_EXAMPLES - len(examples))
+    wanted = MAX_EXAMPLES - len(examples)
+    if answered is None:
+        examples += example_questions(others, wanted)
+    else:
+        for q in example_questions(others, wanted * TRIED):
+            if len(examples) < MAX_EXAMPLES and answered(q):
+                examples.append(q)
     langs = Counter(c.lang for c in chunks)
     return Overview(
         names=tuple(d.title or d.doc_id for d in docs),

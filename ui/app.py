@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 TITLE = N_("## kaynak — cited question answering\nAsk in Turkish, English, Russian or Kyrgyz; every answer points "
            "to passages in the document.")
 
-# Runs once on page load: chips scroll to and flash their source card (no external script).
+# Runs once on page load: chips scroll to and flash their source card, and chat messages are labelled by
+# their text for screen readers (no external script).
 PAGE_JS = r"""
 () => {
   if (window.__kaynakChips) return;
@@ -51,6 +52,25 @@ PAGE_JS = r"""
     el.classList.add('k-flash');
     setTimeout(() => el.classList.remove('k-flash'), 3000);
   }, true);
+  // Gradio labels each chat message with its raw content ("bot's message: <div class=...>"), which a screen
+  // reader would spell out tag by tag: the label becomes the message's visible text.
+  const spoken = (el) => {
+    const label = el.getAttribute('aria-label') || '';
+    const cut = label.indexOf(': ');
+    if (cut < 0 || !el.closest('#k-chat')) return;
+    const text = label.slice(0, cut + 2) + (el.innerText || '').replace(/\s+/g, ' ').trim();
+    if (label !== text) el.setAttribute('aria-label', text);
+  };
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      const root = c.target.nodeType === 1 ? c.target : c.target.parentElement;
+      if (!root) continue;
+      const row = root.closest('[aria-label*="message: "]');
+      if (row) spoken(row);
+      root.querySelectorAll('[aria-label*="message: "]').forEach(spoken);
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                             attributeFilter: ['aria-label']});
 }
 """
 # After an answer the cursor is back in the question box, whether it was sent with Enter or the button.
@@ -119,6 +139,9 @@ def build_app(engine: Any) -> gr.Blocks:
     def doc_ids() -> list[str]:
         return [d.doc_id for d in engine.documents()]
 
+    def example_samples(view: Any = None) -> list[list[str]]:
+        return [[q] for q in (view or engine.overview()).examples]
+
     view = engine.overview()  # what is ingested: the header's description and the example questions
     with gr.Blocks(title="kaynak", analytics_enabled=False) as demo:
         saved_lang = gr.BrowserState("", storage_key="kaynak-ui-lang")
@@ -150,9 +173,10 @@ def build_app(engine: Any) -> gr.Blocks:
                             with gr.Column(scale=1, min_width=120):
                                 ask_btn = L(gr.Button(N_("Ask"), variant="primary", elem_id="k-ask"), "value")
                                 clear_btn = L(gr.Button(N_("Clear chat"), elem_id="k-clear"), "value")
-                        examples = gr.Examples(examples=[[q] for q in view.examples], inputs=[question],
-                                               label=N_("Example questions"), elem_id="k-examples")
-                        L(examples.dataset, "label")
+                        # a click puts the question in the box and nothing else (gr.Examples also reset the box's
+                        # translated label to English); the samples follow the documents (`example_samples`)
+                        examples = gr.Dataset(components=[gr.Textbox(visible=False)], samples=example_samples(view),
+                                              label=N_("Example questions"), elem_id="k-examples", type="values")
                     with gr.Column(scale=2):
                         sources = gr.HTML(chat.sources_panel([], DEFAULT), label="sources", elem_id="k-sources",
                                           js_on_load=None, padding=True)
@@ -235,6 +259,9 @@ def build_app(engine: Any) -> gr.Blocks:
                 L(gr.Markdown(N_("Settings apply to every question in this browser session. With no LLM endpoint "
                                  "the offline extractive answerer is used.")), "value")
 
+        examples.click(lambda sample: sample[0] if sample else gr.skip(), [examples], [question], queue=False,
+                       show_progress="hidden", api_visibility="private")
+
         # ------------------------------------------------------------------ interface language
         def page_text(lang: str, turn_list: list[chat.Turn], summary: Any) -> list[Any]:
             """Everything on the page that is worded, in ``lang``: labels, the conversation, the tables."""
@@ -244,9 +271,10 @@ def build_app(engine: Any) -> gr.Blocks:
             else:
                 table, plots = summary_table(summary, _), eval_plots(summary, _)
             return [*L.updates(_), chat.messages(turn_list, lang), chat.sources_panel(turn_list, lang),
-                    doc_table(lang), table, plots, corpus_line(lang)]
+                    doc_table(lang), table, plots, corpus_line(lang),
+                    gr.update(label=_("Example questions"), samples=example_samples())]
 
-        worded = [*L.components, chatbot, sources, docs_table, ev_table, ev_plots, corpus]
+        worded = [*L.components, chatbot, sources, docs_table, ev_table, ev_plots, corpus, examples]
 
         def corpus_line(lang: str) -> str:
             """What the index is doing on a first start, else what is ingested."""
@@ -394,8 +422,9 @@ def build_app(engine: Any) -> gr.Blocks:
         # ------------------------------------------------------------------ documents
         def docs_outputs(status_html: str, lang: str):
             """After an upload or a removal: the notice, the table, the choices to remove, the upload button
-            emptied, and the header's line on what is ingested."""
-            return status_html, doc_table(lang), gr.update(choices=doc_ids(), value=None), None, corpus_line(lang)
+            emptied, the header's line on what is ingested and the example questions."""
+            return (status_html, doc_table(lang), gr.update(choices=doc_ids(), value=None), None, corpus_line(lang),
+                    gr.update(samples=example_samples()))
 
         def do_upload(files, lang, progress=gr.Progress(track_tqdm=True)):
             _ = translator(lang)
@@ -405,7 +434,7 @@ def build_app(engine: Any) -> gr.Blocks:
             return docs_outputs(ingest_uploads(engine, files, Path(up_files.GRADIO_CACHE), uploads_dir, max_mb,
                                                _, progress), lang)
 
-        doc_outs = [up_status, docs_table, rm_doc, up_files, corpus]
+        doc_outs = [up_status, docs_table, rm_doc, up_files, corpus, examples]
         up_files.upload(do_upload, [up_files, ui_lang], doc_outs, preprocess=False, api_visibility="private",
                         concurrency_limit=1, concurrency_id="ingest")
 
@@ -462,8 +491,8 @@ def build_app(engine: Any) -> gr.Blocks:
             try:
                 items = load_qa(path)
                 llm = llm_settings(url, model, _)
-            except ValueError as e:
-                return failed(str(e))
+            except ValueError as e:  # named by the file's own name, not the server's temporary copy
+                return failed(str(e).replace(str(path), path.name))
             stamp = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:4]
             out_dir = eval_root / stamp
             progress(0, desc=_("Evaluation running…"))

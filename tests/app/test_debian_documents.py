@@ -64,3 +64,5 @@ def test_the_web_app_describes_it(engine: Engine) -> None:
     view = engine.overview()
     assert view.names == ("Libtasn1",) and "Libtasn1" in view.subtitle("en")
     assert view.examples and all("Kırgızistan" not in q and "Karabakh" not in q for q in view.examples)
+    assert all(not engine.ask(q).refused for q in view.examples)  # an example the page offers is answered
+    assert engine.overview() is view  # asked once per index generation, not on every page load

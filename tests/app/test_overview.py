@@ -66,3 +66,19 @@ def test_nothing_ingested() -> None:
     assert view.examples == () and "Nothing is ingested yet" in view.subtitle("en")
     assert "Henüz belge eklenmedi" in view.subtitle("tr")
     assert "Азырынча документ жок" in view.subtitle("ky") and "Документов пока нет" in view.subtitle("ru")
+
+
+def test_only_answered_examples_are_offered(libtasn1: ParsedDocument) -> None:
+    """With a judge of answers, a refused question is never an example: the next section is tried instead, up
+    to TRIED per example shown."""
+    from app.overview import MAX_EXAMPLES, TRIED
+
+    every = example_questions(libtasn1.chunks, MAX_EXAMPLES * TRIED)
+    asked: list[str] = []
+
+    def answered(q: str) -> bool:
+        asked.append(q)
+        return every.index(q) % 2 == 1  # every other one refused
+    view = overview([record(libtasn1)], libtasn1.chunks, answered=answered)
+    assert view.examples == tuple(every[1::2][:MAX_EXAMPLES]) and asked == every[: len(asked)]
+    assert overview([record(libtasn1)], libtasn1.chunks, answered=lambda q: False).examples == ()

@@ -215,6 +215,14 @@ def test_enter_sends_the_question_and_the_box_keeps_focus(page_tr, dev_qa):
     assert page.evaluate("document.activeElement === document.querySelector('#k-question textarea')")
     _assert_cited(page, "12 milyon", "s.")
     page.screenshot(path=str(SHOTS / "chat_tr.png"), full_page=True)
+    # an example question goes into the box, which keeps its Turkish label and placeholder
+    example = page.locator("#k-examples button").first
+    text = example.inner_text().strip()
+    example.click()
+    page.wait_for_function("(t) => document.querySelector('#k-question textarea').value.trim() === t", arg=text,
+                           timeout=10_000)
+    assert page.locator("#k-question label").first.inner_text().strip() == _("Your question")
+    assert box.get_attribute("placeholder") == _("Ask about the documents, in Turkish, English, Russian or Kyrgyz")
 
 
 def test_a_refusal_in_kyrgyz_lists_related_passages(page_ky):
@@ -242,6 +250,11 @@ def test_english_question_and_language_switch(page_en, dev_qa):
     q = _dev(dev_qa, "d025")
     _ask(page, q["question"])
     _assert_cited(page, "AB-34", "p.")
+    # a screen reader hears each message's text, not its markup (Gradio labels messages with their raw content)
+    page.wait_for_function("() => [...document.querySelectorAll('#k-chat [aria-label*=\"message: \"]')]"
+                           ".every((m) => !m.getAttribute('aria-label').includes('<'))", timeout=10_000)
+    labels = page.locator('#k-chat [aria-label*="message: "]').evaluate_all("ms => ms.map(m => m.getAttribute('aria-label'))")
+    assert len(labels) == 2 and q["question"] in labels[0] and "AB-34" in labels[1], labels
     page.screenshot(path=str(SHOTS / "chat_en.png"), full_page=True)
     # the selector redraws the page, the conversation included, and is remembered in this browser profile
     page.locator("#k-ui-lang").get_by_text("Русский").click()
@@ -372,6 +385,17 @@ def test_bad_inputs_show_messages_and_server_keeps_serving(page_en, server, tmp_
     page.get_by_role("tab", name="Chat").click()
     page.get_by_role("tab", name="Documents").click()
     page.wait_for_function("() => document.querySelector('#k-docs').innerText.includes('thesis')", timeout=30_000)
+    # a QA file with a bad line: the message names the file as uploaded, not the server's temporary copy
+    page.get_by_role("tab", name="Evaluation").click()
+    with page.expect_file_chooser() as chooser:
+        page.locator("#k-ev-file").click()
+    chooser.value.set_files([{"name": "sorular.jsonl", "mimeType": "application/json", "buffer": b"{not json\n"}])
+    page.wait_for_function("() => document.querySelector('#k-ev-file-name').innerText.includes('sorular.jsonl')",
+                           timeout=30_000)
+    page.locator("#k-ev-go").click()
+    page.wait_for_selector("#k-ev-status .k-error", timeout=30_000)
+    message = page.locator("#k-ev-status").inner_text()
+    assert "sorular.jsonl: " in message and "not valid JSON" in message and "/tmp" not in message, message
     # ... and the chat still answers
     page.get_by_role("tab", name="Chat").click()
     _ask(page, _dev(dev_qa, "d003")["question"])
