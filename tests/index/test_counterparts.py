@@ -56,3 +56,25 @@ def test_similarity_is_one_for_the_same_passage_and_lower_for_another(engine) ->
     assert similarity(a, a) == pytest.approx(1.0, abs=1e-4)
     assert similarity(a, b) == pytest.approx(similarity(b, a), abs=1e-6)
     assert similarity(a, b) < 0.99
+
+
+def test_a_counterpart_is_scored_with_its_neighbours(engine) -> None:
+    """The leading candidates' scores mix in how well their neighbours say what the source's neighbours say;
+    a source with no neighbour in its section keeps the plain similarity."""
+    from index.counterparts import CONTEXT_WEIGHT, in_context
+
+    store = engine.store
+    src = next(c for c in engine.chunks() if c.lang == "tr" and all(store.neighbours(c.id)))
+    source = store.passages([src.id])[src.id]
+    ranked = sorted(((p.chunk, similarity(source, p)) for p in store.passages(
+        [c.id for c in engine.chunks() if c.lang == "ru"]).values()), key=lambda x: -x[1])[:5]
+    first, plain = ranked[0]
+    mixed = {c.id: s for c, s in in_context(store, source, ranked)}
+    around = [store.passages([c.id])[c.id] if c else None for c in store.neighbours(src.id)]
+    theirs = [store.passages([c.id])[c.id] if c else None for c in store.neighbours(first.id)]
+    met = [similarity(a, b) for a, b in zip(around, theirs) if a is not None and b is not None]
+    context = sum(met) / len(met) if met else plain
+    assert mixed[first.id] == pytest.approx((1 - CONTEXT_WEIGHT) * plain + CONTEXT_WEIGHT * context, abs=1e-6)
+    alone = next(c for c in engine.chunks() if store.neighbours(c.id) == (None, None))
+    lone = store.passages([alone.id])[alone.id]
+    assert in_context(store, lone, ranked) == ranked
