@@ -340,7 +340,9 @@ class Engine:
         readings — alone, and `merge`d with the previous question — the one the answerability model finds better
         answered, from a passage that states what the follow-up itself asks about (FOLLOWUP_OWN_WORDS) and from
         passages that answer the follow-up's own words about as well as its own passages do unless it points back
-        (FOLLOWUP_OWN_ANSWER): a question that stands on its own keeps its own reading."""
+        (FOLLOWUP_OWN_ANSWER): a question that stands on its own keeps its own reading. A merged reading that is
+        refused as well is not taken: the refusal would name the previous question's words and show its
+        passages (a new user's trial: "least stated: batteries" for a question on a travel policy)."""
         previous = previous_query(history)
         offline = self.answerer(LLMSettings())
         readings = substitutions(question, previous, lang)
@@ -355,6 +357,9 @@ class Engine:
         alone = offline.assess(question, alone_hits[:n], lang)  # type: ignore[attr-defined]
         read = offline.assess(merged, merged_hits[:n], lang)  # type: ignore[attr-defined]
         if not read.candidates or (read.probability or 0.0) <= (alone.probability or 0.0):
+            return question, alone_hits
+        if (read.probability or 0.0) < offline.params.threshold:  # type: ignore[attr-defined]
+            log.info("follow-up read alone: no reading answers it, and its refusal names its own words")
             return question, alone_hits
         if alone.candidates:
             answering = read.passages[read.candidates[0].hit_index].chunk.id
