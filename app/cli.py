@@ -130,8 +130,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
     elif not docs:
         # only a data folder never ingested into gets the thesis on first use; one emptied by `remove` stays empty
         never = eng.settings.auto_ingest and eng.store.generation() is None
-        then = "; the first `ask` or `search` ingests the bundled thesis" if never else "; `kaynak ingest` alone, the bundled thesis"
-        print(f"no documents ingested (`kaynak ingest FILE…` adds yours{then})")
+        then = ("the first `ask` or `search` ingests the bundled thesis" if never
+                else "`kaynak ingest` alone, the bundled thesis")
+        print(f"no documents ingested (`kaynak ingest FILE…` adds yours; {then})")
     for d in docs if not args.json else []:
         langs = ", ".join(f"{l} {n}" for l, n in sorted(d.langs.items()))
         title = f"  “{d.title}”" if d.title else ""

@@ -2,9 +2,9 @@
 
 The examples are drawn from the documents present: each document's largest sections, asked about in the
 language they are written in, and only those the engine answers (an example that is refused teaches a new user
-that the tool fails; a new user's trial found one such on every document). The bundled thesis keeps the questions written for it (a data file beside it,
-kaynak/data/thesis.examples.txt), and only while it is ingested (it is recognised by its bytes, whatever name
-it was ingested under).
+that the tool fails; a new user's trial found one such on every document). The bundled thesis keeps the
+questions written for it (a data file beside it, kaynak/data/thesis.examples.txt), and only while it is ingested
+(it is recognised by its bytes, whatever name it was ingested under).
 """
 from __future__ import annotations
 
@@ -120,7 +120,9 @@ def overview(
         examples += example_questions(others, wanted)
     else:
         for q in example_questions(others, wanted * TRIED):
-            if len(examples) < MAX_EXAMPLES and answered(q):
+            if len(examples) == MAX_EXAMPLES:
+                break
+            if answered(q):
                 examples.append(q)
     langs = Counter(c.lang for c in chunks)
     return Overview(

@@ -6,8 +6,8 @@ the other side, cosine of the stored sentence vectors, in both directions) as we
 vectors, the three averaged. On the Debian Handbook's parallel pages (a passage's versions in the other
 languages are known from page and heading) the first hit is a true counterpart for 0.913 of sampled passages over
 the six directions between Turkish, Russian and English, where the passage's text searched as a question gave
-0.888 (on a sample of 150 per language); weights fitted on five directions and tested on the sixth stay near equal and score 0.918, so they are
-not fitted (docs/evaluation.md, `benchmarks/lookup.py`).
+0.888 (on a sample of 150 per language); weights fitted on five directions and tested on the sixth stay near
+equal and score 0.918, so they are not fitted (docs/evaluation.md, `benchmarks/lookup.py`).
 
 Candidates come from two searches that miss different things: the passage's own stored vector against the other
 language's vectors, and the question path's hits, which the caller passes in.
