@@ -289,6 +289,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from evaluation.cli import run_cli
 
+    _one_input(("a QA file (JSONL in the dev-set format)", args.qa), ("--compare RUN_A RUN_B", args.compare))
     return run_cli(args, _settings(args))
 
 

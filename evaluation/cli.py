@@ -80,9 +80,6 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         print(format_comparison(comparison))
         print(f"written: {write_comparison(comparison, b / 'compare.md')}")
         return 0
-    if not args.qa:
-        print("kaynak: error: give a QA file (JSONL in the dev-set format), or --compare RUN_A RUN_B", file=sys.stderr)
-        return 2
     try:
         items = load_qa(Path(args.qa))  # the whole file is checked before any model is loaded
     except QAFormatError as e:

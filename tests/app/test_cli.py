@@ -74,6 +74,8 @@ def test_ask_batch_contract(thesis_dir: Path, tmp_path: Path, dev_qa) -> None:
         (["chunks", "--doc", "nope.txt"], "no document named 'nope.txt'"),
         (["ask", "Manas nedir?", "--history", "/nonexistent/turns.jsonl"], "cannot read history file"),
         (["eval", "/nonexistent/qa.jsonl"], "cannot read QA file"),
+        (["eval"], "give a QA file (JSONL in the dev-set format) or --compare RUN_A RUN_B"),
+        (["eval", "/nonexistent/qa.jsonl", "--compare", "a", "b"], "not a QA file (JSONL in the dev-set format) and"),
     ],
 )
 def test_bad_input_is_one_clear_line(thesis_dir: Path, args: list[str], message: str) -> None:
